@@ -1,0 +1,199 @@
+//! Runs the commands: each one is the stages in order, ingest → reconcile → aggregate → render → pack.
+//!
+//! Exit codes: 0 done; 1 the inputs were read but something the user asked to be told about was found
+//! (`inspect` with unreadable files); 2 the run could not be done (bad input, bad usage, refused output).
+
+use crate::cli::{Cli, Command, InspectArgs, ReportArgs};
+use crate::ingest::{self, InputStatus};
+use crate::reconcile::Outcome;
+use crate::render::templates::Renderer;
+use crate::{aggregate, catalog, dedupe, pack, reconcile, render, time};
+use anyhow::{bail, Context as _, Result};
+use chrono::{DateTime, Utc};
+use clap::Parser;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// The whole program: parse, run, map the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<io::Error>()
+        .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Report(args) => report(&args),
+        Command::Inspect(args) => inspect(&args),
+    }
+}
+
+/// The newest timestamp in the evidence: the default `as_of`, so the pack never depends on the clock.
+fn newest_timestamp(
+    findings: &[crate::model::Finding],
+    inventory: &crate::model::Inventory,
+) -> Option<DateTime<Utc>> {
+    findings
+        .iter()
+        .flat_map(|f| [f.updated_at, f.processed_at, f.last_observed_at])
+        .flatten()
+        .chain(inventory.newest_timestamp)
+        .max()
+}
+
+fn report(args: &ReportArgs) -> Result<ExitCode> {
+    // Refuse an unusable --out before reading gigabytes of input.
+    pack::check_target(&args.out, args.force)?;
+    let renderer = Renderer::built_in()?;
+    let options = ingest::Options {
+        skip_bad_inputs: args.skip_bad_inputs,
+        exclude: vec![args.out.clone()],
+    };
+    let ingested = ingest::ingest(&args.inputs, &options)?;
+    let (findings, duplicates) = dedupe::by_id(ingested.findings);
+    let rows = reconcile::reconcile(&findings, &ingested.inventory);
+    let as_of = match args
+        .as_of
+        .or_else(|| newest_timestamp(&findings, &ingested.inventory))
+    {
+        Some(t) => t,
+        None => bail!("the inputs hold no timestamp to date the evidence by: give --as-of"),
+    };
+    let aggregates = aggregate::aggregate(&rows).context("aggregating the reconciliation")?;
+    let analysis = render::Analysis {
+        catalog: catalog::catalog(),
+        as_of: time::format(&as_of),
+        rows: &rows,
+        findings: &findings,
+        duplicates_dropped: duplicates as u64,
+        inventory: &ingested.inventory,
+        inputs: &ingested.inputs,
+        aggregates: &aggregates,
+    };
+    let files = render::render(&analysis, &renderer)?;
+    pack::write(&args.out, &files, args.force)?;
+
+    if args.verbose {
+        for input in &ingested.inputs {
+            eprintln!("{}", inspect_line(input));
+            for p in &input.problems {
+                eprintln!("    record {}: {}", p.record, p.message);
+            }
+        }
+    }
+    if !args.quiet {
+        let mut out = io::stdout().lock();
+        writeln!(
+            out,
+            "ECS.16 evidence pack written to {} (as of {})",
+            args.out.display(),
+            analysis.as_of
+        )?;
+        writeln!(out, "{:<20} {:>9}", "outcome", "task sets")?;
+        for (o, n) in Outcome::ALL.iter().zip(aggregates.outcomes) {
+            writeln!(out, "{:<20} {:>9}", o.code(), n)?;
+        }
+        writeln!(out, "{:<20} {:>9}", "total", aggregates.total)?;
+        let rejected = ingested
+            .inputs
+            .iter()
+            .filter(|i| matches!(i.status, InputStatus::Rejected(_)))
+            .count();
+        let used = ingested
+            .inputs
+            .iter()
+            .filter(|i| i.status == InputStatus::Used)
+            .count();
+        let problems: usize = ingested.inputs.iter().map(|i| i.problems.len()).sum();
+        writeln!(
+            out,
+            "inputs: {used} read, {rejected} rejected; {} findings read, {} distinct ECS.16 ({duplicates} duplicates dropped); {} task sets in dumps; {problems} record problems",
+            ingested.inputs.iter().map(|i| i.findings_read).sum::<u64>(),
+            findings.len(),
+            ingested.inventory.task_sets.len(),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn inspect_line(i: &ingest::InputReport) -> String {
+    let kind = if i.kind.is_empty() {
+        "-".to_string()
+    } else if i.gzip {
+        format!("{} (gzip)", i.kind)
+    } else {
+        i.kind.clone()
+    };
+    let head = format!(
+        "{}  {}  records {}  ECS.16 findings {}  task sets {}  problems {}",
+        i.path,
+        kind,
+        i.records_read(),
+        i.ecs16_findings,
+        i.task_sets,
+        i.problems.len()
+    );
+    match &i.status {
+        InputStatus::Used => head,
+        InputStatus::Rejected(why) => format!("{}  REJECTED  {why}", i.path),
+        InputStatus::Skipped(why) => format!("{}  skipped  {why}", i.path),
+    }
+}
+
+fn inspect(args: &InspectArgs) -> Result<ExitCode> {
+    let options = ingest::Options {
+        skip_bad_inputs: true,
+        exclude: Vec::new(),
+    };
+    let ingested = match ingest::ingest(&args.inputs, &options) {
+        Ok(i) => i,
+        // Every file was rejected: still show each one.
+        Err(ingest::IngestError::NoInputs) => bail!("no input could be read"),
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = io::stdout().lock();
+    for i in &ingested.inputs {
+        writeln!(out, "{}", inspect_line(i))?;
+        for p in &i.problems {
+            writeln!(out, "    record {}: {}", p.record, p.message)?;
+        }
+    }
+    let sum = |f: fn(&ingest::InputReport) -> u64| ingested.inputs.iter().map(f).sum::<u64>();
+    let rejected = ingested
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.status, InputStatus::Rejected(_)))
+        .count();
+    writeln!(
+        out,
+        "total: {} files, {} rejected; records {}  ECS.16 findings {}  task sets {}  problems {}",
+        ingested.inputs.len(),
+        rejected,
+        sum(|i| i.records_read()),
+        sum(|i| i.ecs16_findings),
+        sum(|i| i.task_sets),
+        sum(|i| i.problems.len() as u64),
+    )?;
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

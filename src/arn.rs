@@ -1,0 +1,180 @@
+//! ECS ARNs and what they tell about where a task set lives.
+//!
+//! A task set ARN is `arn:<partition>:ecs:<region>:<account>:task-set/<cluster>/<service>/<id>` where the id
+//! itself contains a slash (`ecs-svc/1234567890123456789`). Service ARNs come in the long form
+//! `service/<cluster>/<service>` and, for services created before 2021, the short form `service/<service>`;
+//! that is why the join between findings and dumps is done on a [`ServiceKey`] built from names, not on ARNs.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The parts of an ECS task set ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskSetArn {
+    pub partition: String,
+    pub region: String,
+    pub account_id: String,
+    pub cluster: String,
+    pub service: String,
+    pub id: String,
+}
+
+/// The service a task set belongs to, by names; the join key between findings and inventory dumps.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ServiceKey {
+    pub account_id: String,
+    pub region: String,
+    pub cluster: String,
+    pub service: String,
+}
+
+impl fmt::Display for ServiceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}/{} in {} {}",
+            self.cluster, self.service, self.account_id, self.region
+        )
+    }
+}
+
+/// The fixed head of every AWS ARN: partition, service, region, account and the resource part.
+struct ArnParts<'a> {
+    partition: &'a str,
+    service: &'a str,
+    region: &'a str,
+    account_id: &'a str,
+    resource: &'a str,
+}
+
+fn split_arn(arn: &str) -> Option<ArnParts<'_>> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    Some(ArnParts {
+        partition: parts.next()?,
+        service: parts.next()?,
+        region: parts.next()?,
+        account_id: parts.next()?,
+        resource: parts.next()?,
+    })
+}
+
+impl TaskSetArn {
+    /// Parses a task set ARN; `None` when the text is not one (wrong service, type or shape).
+    pub fn parse(arn: &str) -> Option<TaskSetArn> {
+        let p = split_arn(arn)?;
+        if p.service != "ecs" || p.region.is_empty() || p.account_id.is_empty() {
+            return None;
+        }
+        let rest = p.resource.strip_prefix("task-set/")?;
+        let mut names = rest.splitn(3, '/');
+        let cluster = names.next().filter(|s| !s.is_empty())?;
+        let service = names.next().filter(|s| !s.is_empty())?;
+        let id = names.next().filter(|s| !s.is_empty())?;
+        Some(TaskSetArn {
+            partition: p.partition.to_string(),
+            region: p.region.to_string(),
+            account_id: p.account_id.to_string(),
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            id: id.to_string(),
+        })
+    }
+
+    pub fn service_key(&self) -> ServiceKey {
+        ServiceKey {
+            account_id: self.account_id.clone(),
+            region: self.region.clone(),
+            cluster: self.cluster.clone(),
+            service: self.service.clone(),
+        }
+    }
+}
+
+/// Account, region and cluster name from a cluster ARN (`…:cluster/<name>`).
+pub fn cluster_name(cluster_arn: &str) -> Option<String> {
+    let p = split_arn(cluster_arn)?;
+    let name = p.resource.strip_prefix("cluster/")?;
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The service a service ARN names. The short legacy form carries no cluster, so the caller passes the
+/// cluster name it knows from the `clusterArn` beside it.
+pub fn service_key(service_arn: &str, cluster_from_elsewhere: Option<&str>) -> Option<ServiceKey> {
+    let p = split_arn(service_arn)?;
+    if p.service != "ecs" {
+        return None;
+    }
+    let rest = p.resource.strip_prefix("service/")?;
+    let (cluster, service) = match rest.split_once('/') {
+        Some((c, s)) => (c.to_string(), s.to_string()),
+        None => (cluster_from_elsewhere?.to_string(), rest.to_string()),
+    };
+    if cluster.is_empty() || service.is_empty() {
+        return None;
+    }
+    Some(ServiceKey {
+        account_id: p.account_id.to_string(),
+        region: p.region.to_string(),
+        cluster,
+        service,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_set_arn_keeps_the_slash_in_its_id() {
+        let a = TaskSetArn::parse(
+            "arn:aws:ecs:eu-west-1:111122223333:task-set/payments/card-api/ecs-svc/1234567890123456789",
+        )
+        .unwrap();
+        assert_eq!(a.cluster, "payments");
+        assert_eq!(a.service, "card-api");
+        assert_eq!(a.id, "ecs-svc/1234567890123456789");
+        assert_eq!(a.account_id, "111122223333");
+        assert_eq!(a.region, "eu-west-1");
+    }
+
+    #[test]
+    fn other_arns_are_not_task_sets() {
+        for s in [
+            "arn:aws:ecs:eu-west-1:111122223333:service/payments/card-api",
+            "arn:aws:s3:::bucket",
+            "AWS::::Account:111122223333",
+            "arn:aws:ecs:eu-west-1:111122223333:task-set/payments/card-api",
+            "",
+        ] {
+            assert!(TaskSetArn::parse(s).is_none(), "{s}");
+        }
+    }
+
+    #[test]
+    fn short_and_long_service_arns_give_the_same_key() {
+        let long = service_key(
+            "arn:aws:ecs:us-east-1:444455556666:service/checkout/cart-web",
+            None,
+        )
+        .unwrap();
+        let short = service_key(
+            "arn:aws:ecs:us-east-1:444455556666:service/cart-web",
+            Some("checkout"),
+        )
+        .unwrap();
+        assert_eq!(long, short);
+        assert!(service_key("arn:aws:ecs:us-east-1:444455556666:service/cart-web", None).is_none());
+    }
+
+    #[test]
+    fn cluster_names() {
+        assert_eq!(
+            cluster_name("arn:aws:ecs:us-east-1:444455556666:cluster/checkout").as_deref(),
+            Some("checkout")
+        );
+        assert_eq!(cluster_name("checkout"), None);
+    }
+}

@@ -1,0 +1,288 @@
+//! The per-file collector: turns the records one file streams out into findings, task sets and coverage.
+//!
+//! Everything a file yields stays in its collector until the file has been read to the end without error;
+//! only then is it merged, so a file that is rejected half-way contributes nothing.
+//! Findings whose raw text never mentions the control are counted and dropped without a full parse; any
+//! `\u` escape in the text disables that shortcut, because `\u0045CS.16` spells the control too.
+
+use super::stream::{describe_keys, Recognised, Sink};
+use super::{asff, ecs, ocsf};
+use crate::arn::ServiceKey;
+use crate::model::{Finding, Origin, RecordProblem, TaskSet};
+use memchr::memmem;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What one file contributed.
+#[derive(Debug, Default)]
+pub struct FileCollector {
+    input: usize,
+    record: u64,
+    pub findings_read: u64,
+    pub non_findings: u64,
+    pub first_non_finding: Option<String>,
+    pub ocsf_seen: bool,
+    pub findings: Vec<Finding>,
+    pub task_sets: Vec<TaskSet>,
+    pub services_read: u64,
+    pub failures_read: u64,
+    /// Services listed by `describe-services` (each covers its service whatever its task sets).
+    pub covered_services: BTreeSet<ServiceKey>,
+    /// Task sets listed by `describe-task-sets`, to derive the services that dump covers.
+    listed_by_task_set_dump: BTreeSet<ServiceKey>,
+    pub missing_task_sets: BTreeMap<String, String>,
+    pub missing_services: BTreeSet<ServiceKey>,
+    pub problems: Vec<RecordProblem>,
+}
+
+/// True when the raw text of a finding may belong to the control (see the module comment).
+pub fn may_mention_control(raw: &[u8]) -> bool {
+    memmem::find(raw, asff::CONTROL_ID.as_bytes()).is_some() || memmem::find(raw, b"\\u").is_some()
+}
+
+/// True when raw text looks like a finding or an event without parsing it (for counting dropped records).
+fn looks_like_finding(raw: &[u8]) -> bool {
+    [
+        &b"\"SchemaVersion\""[..],
+        b"\"GeneratorId\"",
+        b"\"class_uid\"",
+        b"\"detail-type\"",
+    ]
+    .iter()
+    .any(|k| memmem::find(raw, k).is_some())
+}
+
+impl FileCollector {
+    pub fn new(input: usize) -> Self {
+        FileCollector {
+            input,
+            ..Default::default()
+        }
+    }
+
+    fn next_origin(&mut self) -> Origin {
+        self.record += 1;
+        Origin {
+            input: self.input,
+            record: self.record,
+        }
+    }
+
+    fn problem(&mut self, record: u64, message: String) {
+        self.problems.push(RecordProblem { record, message });
+    }
+
+    /// A finding of either format, or an EventBridge event carrying findings.
+    fn classify(&mut self, v: Value, origin: Origin) -> Recognised {
+        if v.get("detail-type").is_some() && v.get("detail").is_some() {
+            self.event(v, origin);
+            return Recognised::Event;
+        }
+        let selection = if ocsf::is_compliance_finding(&v) {
+            self.ocsf_seen = true;
+            ocsf::normalize(&v, origin)
+        } else if v.get("SchemaVersion").is_some()
+            || v.get("GeneratorId").is_some()
+            || v.get("Compliance").is_some()
+        {
+            asff::normalize(&v, origin)
+        } else if v.get("class_uid").is_some() {
+            // An OCSF finding of another class (detections, vulnerabilities): not a control result.
+            self.ocsf_seen = true;
+            Ok(asff::Selection::OtherControl)
+        } else {
+            self.non_findings += 1;
+            if self.first_non_finding.is_none() {
+                self.first_non_finding = Some(describe_value(&v));
+            }
+            return Recognised::Neither;
+        };
+        self.findings_read += 1;
+        match selection {
+            Ok(asff::Selection::Ecs16(finding, notes)) => {
+                for n in notes {
+                    self.problem(origin.record, n);
+                }
+                self.findings.push(*finding);
+            }
+            Ok(asff::Selection::OtherControl) => {}
+            Err(message) => self.problem(origin.record, message),
+        }
+        Recognised::Finding
+    }
+
+    /// `Security Hub Findings - Imported` / `- Custom Action` / `Findings Imported V2`: `detail.findings[]`.
+    fn event(&mut self, v: Value, origin: Origin) {
+        let detail_type = v
+            .get("detail-type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut v = v;
+        match v.pointer_mut("/detail/findings").map(Value::take) {
+            Some(Value::Array(findings)) => {
+                for (i, f) in findings.into_iter().enumerate() {
+                    let o = if i == 0 { origin } else { self.next_origin() };
+                    if self.classify(f, o) == Recognised::Neither {
+                        self.problem(o.record, format!(
+                            "EventBridge event ({detail_type}) holds something that is not a finding"
+                        ));
+                    }
+                }
+            }
+            _ => self.problem(
+                origin.record,
+                format!("EventBridge event of type {detail_type:?} carries no detail.findings"),
+            ),
+        }
+    }
+}
+
+/// "a JSON object with keys …" / "a JSON number" — what a record is, for messages.
+pub fn describe_value(v: &Value) -> String {
+    match v {
+        Value::Object(m) => describe_keys(&m.keys().cloned().collect::<Vec<_>>()),
+        other => format!("a JSON {}", super::json_kind(other)),
+    }
+}
+
+impl Sink for FileCollector {
+    fn finding_raw(&mut self, raw: &str) {
+        let origin = self.next_origin();
+        let bytes = raw.as_bytes();
+        if !may_mention_control(bytes) && looks_like_finding(bytes) {
+            self.findings_read += 1;
+            if memmem::find(bytes, b"\"class_uid\"").is_some() {
+                self.ocsf_seen = true;
+            }
+            return;
+        }
+        match serde_json::from_str::<Value>(raw) {
+            Ok(v) => {
+                if self.classify(v, origin) == Recognised::Neither {
+                    let what = self.first_non_finding.clone().unwrap_or_default();
+                    self.problem(origin.record, format!("not a finding: {what}"));
+                }
+            }
+            Err(e) => self.problem(origin.record, format!("unreadable record: {e}")),
+        }
+    }
+
+    fn finding_value(&mut self, value: Value) -> Recognised {
+        let origin = self.next_origin();
+        self.classify(value, origin)
+    }
+
+    fn task_set(&mut self, value: Value) {
+        let origin = self.next_origin();
+        match ecs::task_set(&value, origin) {
+            Ok((ts, notes)) => {
+                for n in notes {
+                    self.problem(origin.record, n);
+                }
+                self.listed_by_task_set_dump.insert(ServiceKey {
+                    account_id: ts.account_id.clone(),
+                    region: ts.region.clone(),
+                    cluster: ts.cluster.clone(),
+                    service: ts.service.clone(),
+                });
+                self.task_sets.push(ts);
+            }
+            Err(message) => self.problem(origin.record, message),
+        }
+    }
+
+    fn service(&mut self, value: Value) {
+        let origin = self.next_origin();
+        self.services_read += 1;
+        match ecs::service(&value) {
+            Ok(service) => {
+                if service.inactive {
+                    self.missing_services.insert(service.key.clone());
+                }
+                self.covered_services.insert(service.key);
+                for ts in service.task_sets {
+                    let o = self.next_origin();
+                    match ecs::task_set(&ts, o) {
+                        Ok((ts, notes)) => {
+                            for n in notes {
+                                self.problem(o.record, n);
+                            }
+                            self.task_sets.push(ts);
+                        }
+                        Err(message) => self.problem(o.record, message),
+                    }
+                }
+            }
+            Err(message) => self.problem(origin.record, message),
+        }
+    }
+
+    fn failure(&mut self, value: Value) {
+        let origin = self.next_origin();
+        self.failures_read += 1;
+        match ecs::failure(&value) {
+            Ok(Some(ecs::Missing::TaskSet(arn, why))) => {
+                self.missing_task_sets.insert(arn, why);
+            }
+            Ok(Some(ecs::Missing::Service(key))) => {
+                self.covered_services.insert(key.clone());
+                self.missing_services.insert(key);
+            }
+            Ok(None) => {}
+            Err(message) => self.problem(origin.record, message),
+        }
+    }
+}
+
+impl FileCollector {
+    /// Services this file describes in full. A `describe-task-sets` dump with failures was asked about named
+    /// task sets, so it covers no whole service (see the module comment of `ecs`).
+    pub fn services_covered(&self) -> BTreeSet<ServiceKey> {
+        let mut covered = self.covered_services.clone();
+        if self.missing_task_sets.is_empty() {
+            covered.extend(self.listed_by_task_set_dump.iter().cloned());
+        }
+        covered
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_shortcut_never_hides_an_escaped_control_id() {
+        assert!(may_mention_control(
+            br#"{"GeneratorId":"security-control/ECS.16"}"#
+        ));
+        assert!(may_mention_control(
+            br#"{"GeneratorId":"security-control/\u0045CS.16"}"#
+        ));
+        assert!(!may_mention_control(
+            br#"{"GeneratorId":"security-control/ECS.2"}"#
+        ));
+    }
+
+    #[test]
+    fn escaped_control_id_is_still_selected() {
+        let raw = r#"{"SchemaVersion":"2018-10-08","Id":"f1","GeneratorId":"security-control/ECS.1\u0036",
+            "UpdatedAt":"2026-09-01T00:00:00Z","RecordState":"ACTIVE",
+            "Resources":[{"Type":"Other","Id":"arn:aws:ecs:eu-west-1:111122223333:task-set/c/s/ecs-svc/1"}],
+            "Compliance":{"Status":"FAILED"}}"#;
+        let mut c = FileCollector::new(0);
+        c.finding_raw(raw);
+        assert_eq!(c.findings.len(), 1, "{:?}", c.problems);
+        assert_eq!(c.findings_read, 1);
+    }
+
+    #[test]
+    fn other_controls_are_counted_not_kept() {
+        let mut c = FileCollector::new(0);
+        c.finding_raw(r#"{"SchemaVersion":"2018-10-08","GeneratorId":"security-control/S3.1"}"#);
+        assert_eq!((c.findings_read, c.findings.len()), (1, 0));
+        c.finding_raw(r#"{"InstanceId":"i-1"}"#);
+        assert_eq!(c.non_findings, 1);
+        assert!(c.problems[0].message.contains("keys InstanceId"));
+    }
+}

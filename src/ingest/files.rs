@@ -1,0 +1,171 @@
+//! Which files to read: inputs as given, folders walked recursively in sorted order.
+//!
+//! The walk is deterministic (entries sorted by name) so the same folder always gives the same pack.
+//! Inside folders, hidden files and documentation (`README*`, `*.md`, `*.txt`) are skipped and listed as
+//! skipped, so a folder of exports with a README in it just works; a file named on the command line is
+//! always read. Symlinked folders are followed, but never back into a folder already being walked.
+//! The same file reached twice is read once.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A file found among the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Why it is not read, when it is not.
+    pub skipped: Option<String>,
+}
+
+/// Expands the inputs. `exclude` holds folders never to walk into (the pack being written).
+pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Candidate>, String> {
+    let exclude: BTreeSet<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
+    let mut out = Vec::new();
+    for input in inputs {
+        let meta = fs::metadata(input)
+            .map_err(|e| format!("{}: {}", input.display(), super::reader::io_message(&e)))?;
+        if meta.is_dir() {
+            let mut stack = Vec::new();
+            walk(input, &exclude, &mut stack, &mut out)?;
+        } else {
+            out.push(Candidate {
+                path: input.clone(),
+                skipped: None,
+            });
+        }
+    }
+    mark_duplicates(&mut out);
+    Ok(out)
+}
+
+fn walk(
+    dir: &Path,
+    exclude: &BTreeSet<PathBuf>,
+    stack: &mut Vec<PathBuf>,
+    out: &mut Vec<Candidate>,
+) -> Result<(), String> {
+    let real = fs::canonicalize(dir)
+        .map_err(|e| format!("{}: {}", dir.display(), super::reader::io_message(&e)))?;
+    if exclude.contains(&real) {
+        return Ok(());
+    }
+    if stack.contains(&real) {
+        out.push(Candidate {
+            path: dir.to_path_buf(),
+            skipped: Some("symlink loop: this folder is already being read".to_string()),
+        });
+        return Ok(());
+    }
+    stack.push(real);
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("{}: {}", dir.display(), super::reader::io_message(&e)))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                // A dangling symlink or an unreadable entry: say so, never stop the walk.
+                out.push(Candidate {
+                    path,
+                    skipped: Some(format!("cannot be read: {}", super::reader::io_message(&e))),
+                });
+                continue;
+            }
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        if meta.is_dir() {
+            walk(&path, exclude, stack, out)?;
+        } else if is_documentation(&name) {
+            out.push(Candidate {
+                path,
+                skipped: Some("documentation, not an export".to_string()),
+            });
+        } else {
+            out.push(Candidate {
+                path,
+                skipped: None,
+            });
+        }
+    }
+    stack.pop();
+    Ok(())
+}
+
+fn is_documentation(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("readme") || lower.ends_with(".md") || lower.ends_with(".txt")
+}
+
+fn mark_duplicates(out: &mut [Candidate]) {
+    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    for c in out.iter_mut().filter(|c| c.skipped.is_none()) {
+        let Ok(real) = fs::canonicalize(&c.path) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+            c.skipped = Some(format!("same file as {first}"));
+        } else {
+            seen.push((real, c.path.display().to_string()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_walked_sorted_and_docs_skipped() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir_all(d.path().join("b/inner")).unwrap();
+        for f in [
+            "b/inner/z.json",
+            "b/a.json",
+            "a.json",
+            "README.md",
+            ".hidden.json",
+        ] {
+            fs::write(d.path().join(f), "{}").unwrap();
+        }
+        let got = expand(&[d.path().to_path_buf()], &[]).unwrap();
+        let names: Vec<String> = got
+            .iter()
+            .map(|c| c.path.strip_prefix(d.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["README.md", "a.json", "b/a.json", "b/inner/z.json"]);
+        assert!(got[0].skipped.is_some());
+        assert!(got[1..].iter().all(|c| c.skipped.is_none()));
+    }
+
+    #[test]
+    fn the_same_file_twice_is_read_once() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("a.json");
+        fs::write(&f, "{}").unwrap();
+        let got = expand(&[f.clone(), d.path().to_path_buf()], &[]).unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(got[1]
+            .skipped
+            .as_deref()
+            .unwrap()
+            .starts_with("same file as"));
+    }
+
+    #[test]
+    fn a_missing_input_is_an_error_naming_it() {
+        let err = expand(&[PathBuf::from("/nonexistent/x.json")], &[]).unwrap_err();
+        assert_eq!(err, "/nonexistent/x.json: no such file");
+    }
+}

@@ -1,0 +1,290 @@
+//! Ingest: input files → ECS.16 findings and the ECS inventory, one file at a time, streaming.
+//!
+//! Each file is opened (`reader`: gzip, BOM, UTF-16), parsed as a stream of JSON values (`stream`), its
+//! records turned into the model (`asff`, `ocsf`, `ecs`) by a per-file collector (`collect`), and merged
+//! only once the whole file was read. A file that cannot be read fails the run with `PATH:LINE:COLUMN:
+//! message` unless bad inputs may be skipped, in which case it is listed as rejected with that message.
+
+pub mod asff;
+pub mod collect;
+pub mod ecs;
+pub mod fields;
+pub mod files;
+pub mod ocsf;
+pub mod reader;
+pub mod stream;
+
+use crate::model::{Finding, Inventory, RecordProblem, TaskSet};
+use collect::FileCollector;
+use serde::Serialize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use stream::Shape;
+
+/// How ingest treats bad inputs and which folders it must not read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub skip_bad_inputs: bool,
+    pub exclude: Vec<PathBuf>,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "status", content = "why")]
+pub enum InputStatus {
+    Used,
+    Rejected(String),
+    Skipped(String),
+}
+
+/// One input file and what was read from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    pub path: String,
+    pub size: u64,
+    pub kind: String,
+    pub gzip: bool,
+    pub findings_read: u64,
+    pub ecs16_findings: u64,
+    pub task_sets: u64,
+    pub services: u64,
+    pub failures: u64,
+    pub problems: Vec<RecordProblem>,
+    #[serde(flatten)]
+    pub status: InputStatus,
+}
+
+impl InputReport {
+    fn new(path: &Path, size: u64, status: InputStatus) -> Self {
+        InputReport {
+            path: path.display().to_string(),
+            size,
+            kind: String::new(),
+            gzip: false,
+            findings_read: 0,
+            ecs16_findings: 0,
+            task_sets: 0,
+            services: 0,
+            failures: 0,
+            problems: Vec::new(),
+            status,
+        }
+    }
+
+    /// Records read from the file: findings of any control, task sets, services and failures.
+    pub fn records_read(&self) -> u64 {
+        self.findings_read + self.task_sets + self.services + self.failures
+    }
+}
+
+/// Everything ingest produced: the inputs report, every ECS.16 finding read (duplicates included), and the
+/// joined inventory.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub inputs: Vec<InputReport>,
+    pub findings: Vec<Finding>,
+    pub inventory: Inventory,
+}
+
+/// A failure that stops the run.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// An input that cannot be read; the message starts with the path (and line and column).
+    #[error("{0}")]
+    BadInput(String),
+    #[error("no input file to read: the inputs given hold no export or dump")]
+    NoInputs,
+}
+
+/// The kind of JSON value, in words, for messages.
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads every input.
+pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestError> {
+    let candidates = files::expand(inputs, &options.exclude).map_err(IngestError::BadInput)?;
+    let mut out = Ingested::default();
+    for candidate in candidates {
+        let size = std::fs::metadata(&candidate.path)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if let Some(why) = candidate.skipped {
+            out.inputs.push(InputReport::new(
+                &candidate.path,
+                size,
+                InputStatus::Skipped(why),
+            ));
+            continue;
+        }
+        let index = out.inputs.len();
+        match read_file(&candidate.path, index) {
+            Ok((collector, kind, gzip)) => {
+                let mut report = InputReport::new(&candidate.path, size, InputStatus::Used);
+                report.kind = kind;
+                report.gzip = gzip;
+                merge(&mut out, &mut report, collector);
+                out.inputs.push(report);
+            }
+            Err(message) => {
+                let full = format!("{}:{message}", candidate.path.display());
+                if !options.skip_bad_inputs {
+                    return Err(IngestError::BadInput(full));
+                }
+                out.inputs.push(InputReport::new(
+                    &candidate.path,
+                    size,
+                    InputStatus::Rejected(full),
+                ));
+            }
+        }
+    }
+    if !out.inputs.iter().any(|i| i.status == InputStatus::Used) {
+        return Err(IngestError::NoInputs);
+    }
+    Ok(out)
+}
+
+/// Reads one file to the end. `Err` holds `LINE:COLUMN: message` (or ` message` when there is no position).
+fn read_file(path: &Path, index: usize) -> Result<(FileCollector, String, bool), String> {
+    let opened = reader::open(path).map_err(|m| format!(" {m}"))?;
+    let gzip = opened.gzip;
+    let mut collector = FileCollector::new(index);
+    let shapes =
+        stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
+    let recognised = collector.findings_read
+        + collector.task_sets.len() as u64
+        + collector.services_read
+        + collector.failures_read;
+    if collector.non_findings > 0 && recognised == 0 {
+        let first = collector.first_non_finding.clone().unwrap_or_default();
+        return Err(format!(
+            " {} value(s), none of them a finding (the first is {first}): not a Security Hub export or an ECS dump",
+            collector.non_findings
+        ));
+    }
+    let kind = describe_kind(&shapes, collector.ocsf_seen);
+    Ok((collector, kind, gzip))
+}
+
+/// `LINE:COLUMN: message` from a serde_json error, without serde_json's own " at line N column M" suffix.
+fn json_error(e: &serde_json::Error, gzip: bool) -> String {
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    match e.classify() {
+        serde_json::error::Category::Io if gzip => format!(
+            " gzip: {message} (after line {} column {} of the decompressed text)",
+            e.line(),
+            e.column()
+        ),
+        serde_json::error::Category::Io => format!(" {message}"),
+        serde_json::error::Category::Eof if e.line() == 1 && e.column() == 0 => {
+            " the file is empty: no JSON value in it".to_string()
+        }
+        serde_json::error::Category::Eof => format!(
+            "{}:{}: {message}: the file ends in the middle of a JSON value (truncated?)",
+            e.line(),
+            e.column()
+        ),
+        _ => format!("{}:{}: {message}", e.line(), e.column()),
+    }
+}
+
+/// The kind of a file in words, from the shapes of its top-level values.
+fn describe_kind(shapes: &[Shape], ocsf: bool) -> String {
+    let first = shapes.first().copied();
+    let all_same = shapes.iter().all(|s| Some(*s) == first);
+    let many = shapes.len() > 1;
+    let findings = if ocsf { "findings (OCSF)" } else { "findings" };
+    let text = match (first, all_same, many) {
+        (Some(Shape::FindingsPage), true, false) => {
+            format!("securityhub get-findings page, {findings}")
+        }
+        (Some(Shape::FindingsPage), true, true) => {
+            format!(
+                "securityhub get-findings pages ({} in one file), {findings}",
+                shapes.len()
+            )
+        }
+        (Some(Shape::FindingsArray), true, false) => format!("JSON array of {findings}"),
+        (Some(Shape::Finding), true, false) => {
+            format!("single finding{}", if ocsf { " (OCSF)" } else { "" })
+        }
+        (Some(Shape::Finding), true, true) => format!("JSON Lines of {findings}"),
+        (Some(Shape::Event), true, false) => "EventBridge event".to_string(),
+        (Some(Shape::Event), true, true) => {
+            "EventBridge events (JSON Lines / concatenated)".to_string()
+        }
+        (Some(Shape::TaskSetsDump), true, _) => "ecs describe-task-sets".to_string(),
+        (Some(Shape::ServicesDump), true, _) => "ecs describe-services".to_string(),
+        _ => format!("stream of {} JSON values (mixed)", shapes.len()),
+    };
+    text
+}
+
+/// Adds one file's records to the whole.
+fn merge(out: &mut Ingested, report: &mut InputReport, c: FileCollector) {
+    report.findings_read = c.findings_read;
+    report.ecs16_findings = c.findings.len() as u64;
+    report.task_sets = c.task_sets.len() as u64;
+    report.services = c.services_read;
+    report.failures = c.failures_read;
+    let inv = &mut out.inventory;
+    inv.covered_services.extend(c.services_covered());
+    if c.task_sets.is_empty()
+        && c.services_read == 0
+        && c.failures_read == 0
+        && c.findings_read == 0
+    {
+        report.problems.push(crate::model::RecordProblem {
+            record: 0,
+            message: "the file lists no findings and no task sets: it covers nothing".to_string(),
+        });
+    }
+    report.problems.extend(c.problems);
+    inv.missing_task_sets.extend(c.missing_task_sets);
+    inv.missing_services.extend(c.missing_services);
+    for ts in c.task_sets {
+        for t in [ts.created_at, ts.updated_at].into_iter().flatten() {
+            inv.newest_timestamp = inv.newest_timestamp.max(Some(t));
+        }
+        match inv.task_sets.get(&ts.arn) {
+            Some(existing) if !newer_description(&ts, existing) => {}
+            _ => {
+                inv.task_sets.insert(ts.arn.clone(), ts);
+            }
+        }
+    }
+    out.findings.extend(c.findings);
+}
+
+/// Two dumps describe the same task set: the newer description wins; on a tie, the larger serialised
+/// content, so the winner never depends on the order the files were given in.
+fn newer_description(candidate: &TaskSet, existing: &TaskSet) -> bool {
+    let key = |t: &TaskSet| (t.updated_at, t.created_at);
+    match key(candidate).cmp(&key(existing)) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => {
+            let content = |t: &TaskSet| {
+                let mut t = t.clone();
+                t.origin = crate::model::Origin {
+                    input: 0,
+                    record: 0,
+                };
+                serde_json::to_string(&t).unwrap_or_default()
+            };
+            content(candidate) > content(existing)
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! OCSF Compliance Findings (class 2003) of the new Security Hub → the finding model.
+//!
+//! `get-findings-v2` output and `Findings Imported V2` events carry OCSF documents. The mapping follows AWS's
+//! own normaliser (Automated Security Response): `compliance.control` is the control id, `compliance.status`
+//! the verdict, `status_id` the workflow (3 suppressed, 4 resolved, 5 archived), `activity_id` 3 (Close) also
+//! means archived, `comment` is the note, and the resource ARN is `uid_alt` when it is an ARN, else `uid`.
+
+use super::asff::{Selection, CONTROL_ID};
+use super::fields::{at, opt_i64, opt_str, opt_string, str_list};
+use crate::arn::TaskSetArn;
+use crate::model::{
+    ComplianceStatus, ControlIdSource, Finding, FindingFormat, Note, Origin, RecordState,
+    WorkflowStatus,
+};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// True when the value is an OCSF Compliance Finding.
+pub fn is_compliance_finding(v: &Value) -> bool {
+    v.get("class_uid").and_then(Value::as_i64) == Some(2003)
+}
+
+/// The control id and standard encoded in a finding uid:
+/// `…:security-control/ECS.16/finding/<uuid>` or `…:subscription/pci-dss/v/4.0.1/ECS.16/finding/<uuid>`.
+fn control_from_uid(uid: &str) -> Option<(String, Option<String>)> {
+    let (head, _) = uid.split_once("/finding/")?;
+    let path = head.rsplit_once(':').map_or(head, |(_, p)| p);
+    let (prefix, control) = path.rsplit_once('/')?;
+    let standard = prefix.strip_prefix("subscription/").map(str::to_string);
+    Some((control.to_string(), standard))
+}
+
+/// An OCSF time: the `_dt` text twin when present, else epoch milliseconds.
+fn ocsf_time(v: &Value, parent: &[&str], name: &str) -> Result<Option<DateTime<Utc>>, String> {
+    let dt_name = format!("{name}_dt");
+    let mut path: Vec<&str> = parent.to_vec();
+    path.push(&dt_name);
+    if let Some(t) = super::fields::opt_time(v, &path)? {
+        return Ok(Some(t));
+    }
+    path.pop();
+    path.push(name);
+    match opt_i64(v, &path)? {
+        Some(ms) => crate::time::from_epoch_seconds(ms as f64 / 1000.0)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.join("."))),
+        None => Ok(None),
+    }
+}
+
+fn compliance_status(v: &Value) -> Result<ComplianceStatus, String> {
+    if let Some(s) = opt_str(v, &["compliance", "status"])? {
+        return Ok(match s {
+            "Pass" => ComplianceStatus::Passed,
+            "Fail" => ComplianceStatus::Failed,
+            "Warning" => ComplianceStatus::Warning,
+            // OCSF "Unknown" is what ASFF calls NOT_AVAILABLE (no evaluation result).
+            "Unknown" => ComplianceStatus::NotAvailable,
+            other => ComplianceStatus::Other(other.to_string()),
+        });
+    }
+    match opt_i64(v, &["compliance", "status_id"])? {
+        Some(1) => Ok(ComplianceStatus::Passed),
+        Some(2) => Ok(ComplianceStatus::Warning),
+        Some(3) => Ok(ComplianceStatus::Failed),
+        Some(0) => Ok(ComplianceStatus::NotAvailable),
+        Some(n) => Ok(ComplianceStatus::Other(format!("status_id {n}"))),
+        None => Err("no compliance.status".to_string()),
+    }
+}
+
+fn workflow(v: &Value) -> Result<Option<WorkflowStatus>, String> {
+    Ok(match opt_i64(v, &["status_id"])? {
+        Some(1) => Some(WorkflowStatus::New),
+        Some(2) => Some(WorkflowStatus::Notified),
+        Some(3) => Some(WorkflowStatus::Suppressed),
+        Some(4) | Some(5) => Some(WorkflowStatus::Resolved),
+        Some(n) => Some(WorkflowStatus::Other(
+            opt_str(v, &["status"])?
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("status_id {n}")),
+        )),
+        None => None,
+    })
+}
+
+/// Reads one OCSF compliance finding. `Err` is a record-level problem.
+pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, String> {
+    let uid = opt_str(v, &["finding_info", "uid"])?;
+    let from_uid = uid.and_then(control_from_uid);
+    let (control_id, source) = match opt_str(v, &["compliance", "control"])? {
+        Some(c) => (c.to_string(), ControlIdSource::SecurityControlId),
+        None => match &from_uid {
+            Some((c, _)) => (c.clone(), ControlIdSource::GeneratorId),
+            None => return Ok(Selection::OtherControl),
+        },
+    };
+    if control_id != CONTROL_ID {
+        return Ok(Selection::OtherControl);
+    }
+    let id = uid.ok_or("ECS.16 OCSF finding with no finding_info.uid")?;
+    let problem = |e: String| format!("ECS.16 finding {id}: {e}");
+    let mut notes = Vec::new();
+
+    let resources = match at(v, &["resources"]) {
+        Some(Value::Array(r)) if !r.is_empty() => r,
+        Some(Value::Array(_)) | None => return Err(problem("no resources".to_string())),
+        Some(_) => return Err(problem("resources is not a list".to_string())),
+    };
+    let mut task_set = None;
+    for r in resources {
+        let alt = opt_str(r, &["uid_alt"])
+            .map_err(problem)?
+            .filter(|s| s.starts_with("arn:"));
+        let rid = alt
+            .or(opt_str(r, &["uid"]).map_err(problem)?)
+            .unwrap_or_default();
+        if let Some(arn) = TaskSetArn::parse(rid) {
+            let rtype = opt_str(r, &["type"]).map_err(problem)?.unwrap_or_default();
+            task_set = Some((rid.to_string(), arn, rtype.to_string()));
+            break;
+        }
+    }
+    let Some((task_set_arn, arn, resource_type)) = task_set else {
+        return Err(problem("no resource is an ECS task set ARN".to_string()));
+    };
+
+    let compliance_status = compliance_status(v).map_err(problem)?;
+    if !compliance_status.is_known() {
+        notes.push(format!(
+            "ECS.16 finding {id}: unknown compliance status {:?} kept verbatim (not a usable verdict)",
+            compliance_status.as_str()
+        ));
+    }
+    let archived = opt_i64(v, &["status_id"]).map_err(problem)? == Some(5)
+        || opt_i64(v, &["activity_id"]).map_err(problem)? == Some(3);
+    let record_state = if archived {
+        RecordState::Archived
+    } else {
+        RecordState::Active
+    };
+    let updated_at = ocsf_time(v, &["finding_info"], "modified_time")
+        .map_err(problem)?
+        .or(ocsf_time(v, &[], "time").map_err(problem)?);
+    if updated_at.is_none() {
+        return Err(problem("no finding_info.modified_time or time".to_string()));
+    }
+    let note = opt_string(v, &["comment"])
+        .map_err(problem)?
+        .map(|text| Note {
+            text,
+            updated_by: String::new(),
+            updated_at: None,
+        });
+    let severity = opt_str(v, &["severity"])
+        .map_err(problem)?
+        .map(str::to_uppercase);
+    let standard = from_uid.and_then(|(_, s)| s);
+    let generator_id = match &standard {
+        Some(s) => format!("{s}/{CONTROL_ID}"),
+        None => format!("security-control/{CONTROL_ID}"),
+    };
+
+    Ok(Selection::Ecs16(
+        Box::new(Finding {
+            id: id.to_string(),
+            format: FindingFormat::Ocsf,
+            control_id,
+            control_id_source: source,
+            generator_id,
+            standard,
+            task_set_arn,
+            resource_type,
+            account_id: arn.account_id.clone(),
+            account_name: opt_string(v, &["cloud", "account", "name"]).map_err(problem)?,
+            region: arn.region.clone(),
+            cluster: arn.cluster.clone(),
+            service: arn.service.clone(),
+            title: opt_str(v, &["finding_info", "title"])
+                .map_err(problem)?
+                .unwrap_or_default()
+                .to_string(),
+            severity,
+            compliance_status,
+            workflow_status: workflow(v).map_err(problem)?,
+            record_state,
+            first_observed_at: ocsf_time(v, &["finding_info"], "first_seen_time")
+                .map_err(problem)?,
+            last_observed_at: ocsf_time(v, &["finding_info"], "last_seen_time").map_err(problem)?,
+            created_at: ocsf_time(v, &["finding_info"], "created_time").map_err(problem)?,
+            updated_at,
+            processed_at: None,
+            note,
+            related_requirements: str_list(v, &["compliance", "requirements"]).map_err(problem)?,
+            origin,
+        }),
+        notes,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({
+            "class_uid": 2003, "activity_id": 2, "status_id": 3, "status": "Suppressed",
+            "comment": "compensating control: NACL", "severity": "High",
+            "finding_info": {
+                "uid": "arn:aws:securityhub:us-east-1:444455556666:subscription/pci-dss/v/4.0.1/ECS.16/finding/abcd",
+                "title": "ECS task sets should not automatically assign public IP addresses",
+                "modified_time_dt": "2026-09-20T10:00:00.000Z", "last_seen_time": 1789900000000i64
+            },
+            "compliance": {"control": "ECS.16", "status": "Fail", "requirements": ["PCI DSS v4.0.1/1.4.4"]},
+            "cloud": {"account": {"uid": "444455556666", "name": "checkout-prod"}, "region": "us-east-1"},
+            "resources": [{"type": "AWS::ECS::TaskSet", "uid": "ecs-svc/1",
+                "uid_alt": "arn:aws:ecs:us-east-1:444455556666:task-set/checkout/cart-web/ecs-svc/1"}]
+        })
+    }
+
+    #[test]
+    fn maps_to_the_same_model_as_asff() {
+        let Selection::Ecs16(f, notes) = normalize(
+            &doc(),
+            Origin {
+                input: 0,
+                record: 1,
+            },
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert!(notes.is_empty());
+        assert_eq!(f.format, FindingFormat::Ocsf);
+        assert_eq!(f.compliance_status, ComplianceStatus::Failed);
+        assert_eq!(f.workflow_status, Some(WorkflowStatus::Suppressed));
+        assert_eq!(f.record_state, RecordState::Active);
+        assert_eq!(f.standard.as_deref(), Some("pci-dss/v/4.0.1"));
+        assert_eq!(f.note.unwrap().text, "compensating control: NACL");
+        assert_eq!(f.service, "cart-web");
+        assert_eq!(f.severity.as_deref(), Some("HIGH"));
+        assert_eq!(
+            crate::time::format_opt(&f.last_observed_at),
+            "2026-09-20T10:26:40Z"
+        );
+    }
+
+    #[test]
+    fn archived_by_status_or_close_activity() {
+        for (k, n) in [("status_id", 5), ("activity_id", 3)] {
+            let mut d = doc();
+            d[k] = json!(n);
+            let Selection::Ecs16(f, _) = normalize(
+                &d,
+                Origin {
+                    input: 0,
+                    record: 1,
+                },
+            )
+            .unwrap() else {
+                panic!()
+            };
+            assert_eq!(f.record_state, RecordState::Archived);
+        }
+    }
+
+    #[test]
+    fn other_controls_are_dropped() {
+        let mut d = doc();
+        d["compliance"]["control"] = json!("ECS.2");
+        assert!(matches!(
+            normalize(
+                &d,
+                Origin {
+                    input: 0,
+                    record: 1
+                }
+            )
+            .unwrap(),
+            Selection::OtherControl
+        ));
+    }
+}

@@ -1,0 +1,119 @@
+//! Opening an input: byte-level sniffing before any JSON is parsed.
+//!
+//! gzip is recognised by its magic bytes (`1f 8b`) and inflated as a stream (Firehose may write several gzip
+//! members into one object, hence the multi-member decoder); a UTF-8 byte-order mark is skipped; UTF-16 text,
+//! which PowerShell's `>` redirection produces, is refused with a message that says how to fix it.
+
+use flate2::bufread::MultiGzDecoder;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+const BUFFER: usize = 256 * 1024;
+
+/// An opened input, ready for the JSON parser.
+pub struct Opened {
+    pub reader: Box<dyn BufRead + Send>,
+    pub gzip: bool,
+}
+
+/// Opens a file and returns a reader of its (decompressed, BOM-less) text.
+pub fn open(path: &Path) -> Result<Opened, String> {
+    let file = File::open(path).map_err(|e| io_message(&e))?;
+    let mut reader = BufReader::with_capacity(BUFFER, file);
+    let head = reader.fill_buf().map_err(|e| io_message(&e))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let inflated = BufReader::with_capacity(BUFFER, MultiGzDecoder::new(reader));
+        let text = strip_text_marks(Box::new(inflated), true)?;
+        return Ok(Opened {
+            reader: text,
+            gzip: true,
+        });
+    }
+    Ok(Opened {
+        reader: strip_text_marks(Box::new(reader), false)?,
+        gzip: false,
+    })
+}
+
+/// Skips a UTF-8 BOM and refuses UTF-16 / UTF-32 text.
+fn strip_text_marks(
+    mut reader: Box<dyn BufRead + Send>,
+    gzip: bool,
+) -> Result<Box<dyn BufRead + Send>, String> {
+    let head = reader.fill_buf().map_err(|e| {
+        if gzip {
+            format!("gzip: {}", io_message(&e))
+        } else {
+            io_message(&e)
+        }
+    })?;
+    if head.starts_with(&[0xef, 0xbb, 0xbf]) {
+        reader.consume(3);
+        return Ok(reader);
+    }
+    let utf16 = head.starts_with(&[0xff, 0xfe])
+        || head.starts_with(&[0xfe, 0xff])
+        || (head.len() >= 2 && (head[0] == 0 || head[1] == 0));
+    if utf16 {
+        return Err(
+            "the file is UTF-16 (or another wide encoding), not UTF-8: re-save it as UTF-8 \
+             (PowerShell: `... | Out-File -Encoding utf8`, or `iconv -f UTF-16 -t UTF-8`)"
+                .to_string(),
+        );
+    }
+    Ok(reader)
+}
+
+/// An I/O error in words, without the Rust `(os error N)` suffix noise where the kind says it all.
+pub fn io_message(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied: the file cannot be read".to_string(),
+        io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads a whole small text (used only for tests and tiny side files, never for exports).
+pub fn read_all(mut r: impl Read) -> io::Result<Vec<u8>> {
+    let mut v = Vec::new();
+    r.read_to_end(&mut v)?;
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn text_of(bytes: &[u8]) -> Result<(String, bool), String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, bytes).unwrap();
+        let o = open(&p)?;
+        let gz = o.gzip;
+        Ok((String::from_utf8(read_all(o.reader).unwrap()).unwrap(), gz))
+    }
+
+    #[test]
+    fn plain_bom_and_gzip() {
+        assert_eq!(text_of(b"{}").unwrap(), ("{}".to_string(), false));
+        assert_eq!(
+            text_of(b"\xef\xbb\xbf[1]").unwrap(),
+            ("[1]".to_string(), false)
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"\xef\xbb\xbf{\"a\":1}").unwrap();
+        let bytes = gz.finish().unwrap();
+        assert_eq!(text_of(&bytes).unwrap(), ("{\"a\":1}".to_string(), true));
+    }
+
+    #[test]
+    fn utf16_is_refused_with_advice() {
+        let err = text_of(b"\xff\xfe{\0}\0").unwrap_err();
+        assert!(err.contains("UTF-16"), "{err}");
+        let err = text_of(b"{\0\"\0").unwrap_err();
+        assert!(err.contains("UTF-8"), "{err}");
+    }
+}

@@ -1,0 +1,20 @@
+//! ecs16-evidence: offline evidence packs for AWS Security Hub control ECS.16
+//! (ECS task sets that auto-assign public IPs) and PCI DSS v4.0.1 requirement 1.4.4.
+//!
+//! Data flows one way, one module per stage:
+//! `ingest` (files → typed findings and inventory) → `reconcile` (one outcome per task set)
+//! → `aggregate` (counts, with polars) → `render` (templates, CSV, JSON) → `pack` (atomic write).
+//! `app` runs the stages for each command; `cli` turns arguments into a validated plan.
+
+pub mod aggregate;
+pub mod app;
+pub mod arn;
+pub mod catalog;
+pub mod cli;
+pub mod dedupe;
+pub mod ingest;
+pub mod model;
+pub mod pack;
+pub mod reconcile;
+pub mod render;
+pub mod time;

@@ -1,0 +1,215 @@
+//! The one finding model and the one task-set model every input shape is normalised into.
+//!
+//! Status fields are closed enums with an `Other` arm: a value this tool does not know is kept verbatim
+//! (and reported as a record problem by ingest), never turned into a known value.
+
+use crate::arn::ServiceKey;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Declares an enum of AWS status words with an `Other(String)` arm that keeps unknown values verbatim.
+macro_rules! status_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($variant,)+
+            /// A value this tool does not know, exactly as it was found.
+            Other(String),
+        }
+
+        impl $name {
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    $($text => Self::$variant,)+
+                    other => Self::Other(other.to_string()),
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Other(text) => text,
+                }
+            }
+
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+status_enum! {
+    /// `Compliance.Status` of a control finding.
+    ComplianceStatus { Passed => "PASSED", Failed => "FAILED", Warning => "WARNING", NotAvailable => "NOT_AVAILABLE" }
+}
+
+status_enum! {
+    /// `Workflow.Status`: how people have triaged the finding.
+    WorkflowStatus { New => "NEW", Notified => "NOTIFIED", Resolved => "RESOLVED", Suppressed => "SUPPRESSED" }
+}
+
+status_enum! {
+    /// `RecordState`: ARCHIVED findings are history and never describe the current state.
+    RecordState { Active => "ACTIVE", Archived => "ARCHIVED" }
+}
+
+status_enum! {
+    /// A task set's `status` in ECS.
+    TaskSetStatus { Primary => "PRIMARY", Active => "ACTIVE", Draining => "DRAINING" }
+}
+
+status_enum! {
+    /// `networkConfiguration.awsvpcConfiguration.assignPublicIp` as the dump states it.
+    AssignPublicIp { Enabled => "ENABLED", Disabled => "DISABLED" }
+}
+
+/// Where the control id of a finding was read from (the selection order of SPEC.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum ControlIdSource {
+    #[serde(rename = "Compliance.SecurityControlId")]
+    SecurityControlId,
+    #[serde(rename = "GeneratorId")]
+    GeneratorId,
+    #[serde(rename = "ProductFields.ControlId")]
+    ProductFieldsControlId,
+}
+
+/// The format a finding was exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum FindingFormat {
+    #[serde(rename = "ASFF")]
+    Asff,
+    #[serde(rename = "OCSF")]
+    Ocsf,
+}
+
+/// `Note` of a finding: the text, who wrote it and when. Evidence for risk acceptance.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Note {
+    pub text: String,
+    pub updated_by: String,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Which input file and which record in it a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Origin {
+    /// Index into the list of inputs, in the order they were read.
+    pub input: usize,
+    /// 1-based record number within that input.
+    pub record: u64,
+}
+
+/// One ECS.16 finding, normalised. Only ECS.16 findings are ever built.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub format: FindingFormat,
+    pub control_id: String,
+    pub control_id_source: ControlIdSource,
+    pub generator_id: String,
+    /// The standard that generated the finding when consolidated control findings are OFF
+    /// (`pci-dss/v/4.0.1`, `aws-foundational-security-best-practices/v/1.0.0`); `None` for consolidated ones.
+    pub standard: Option<String>,
+    pub task_set_arn: String,
+    pub resource_type: String,
+    pub account_id: String,
+    pub account_name: Option<String>,
+    pub region: String,
+    pub cluster: String,
+    pub service: String,
+    pub title: String,
+    pub severity: Option<String>,
+    pub compliance_status: ComplianceStatus,
+    pub workflow_status: Option<WorkflowStatus>,
+    pub record_state: RecordState,
+    pub first_observed_at: Option<DateTime<Utc>>,
+    pub last_observed_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub processed_at: Option<DateTime<Utc>>,
+    pub note: Option<Note>,
+    pub related_requirements: Vec<String>,
+    pub origin: Origin,
+}
+
+impl Finding {
+    pub fn service_key(&self) -> ServiceKey {
+        ServiceKey {
+            account_id: self.account_id.clone(),
+            region: self.region.clone(),
+            cluster: self.cluster.clone(),
+            service: self.service.clone(),
+        }
+    }
+
+    /// True when the finding is current state (ACTIVE); ARCHIVED and unknown record states are history.
+    pub fn is_active(&self) -> bool {
+        self.record_state == RecordState::Active
+    }
+}
+
+/// A load balancer a task set is registered with (needed to pre-fill the replacement command).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LoadBalancer {
+    pub target_group_arn: Option<String>,
+    pub load_balancer_name: Option<String>,
+    pub container_name: Option<String>,
+    pub container_port: Option<i64>,
+}
+
+/// One task set as an ECS dump describes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskSet {
+    pub arn: String,
+    pub id: String,
+    pub account_id: String,
+    pub region: String,
+    pub cluster: String,
+    pub service: String,
+    pub status: Option<TaskSetStatus>,
+    /// `None` when the task set has no awsvpc network configuration (bridge/host networking).
+    pub assign_public_ip: Option<AssignPublicIp>,
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub launch_type: Option<String>,
+    pub task_definition: Option<String>,
+    pub started_by: Option<String>,
+    pub external_id: Option<String>,
+    pub stability_status: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub origin: Origin,
+}
+
+/// What the inventory dumps say, joined across every dump given.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// Task sets listed by a dump, by ARN.
+    pub task_sets: BTreeMap<String, TaskSet>,
+    /// Services some dump describes in full: a task set of one of these that no dump lists no longer exists.
+    pub covered_services: BTreeSet<ServiceKey>,
+    /// Task sets a dump's `failures` report as MISSING, with the failure detail.
+    pub missing_task_sets: BTreeMap<String, String>,
+    /// Services a `describe-services` dump reports as MISSING: every task set of theirs is gone.
+    pub missing_services: BTreeSet<ServiceKey>,
+    /// Newest timestamp in the dumps; part of `as_of`.
+    pub newest_timestamp: Option<DateTime<Utc>>,
+}
+
+/// A record that could not be used. It is counted and listed; it never stops the run.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RecordProblem {
+    pub record: u64,
+    pub message: String,
+}

@@ -1,0 +1,285 @@
+//! The template context: a plain serialisable value made only of strings, numbers, `Vec`s and sorted maps,
+//! so rendering is deterministic and a template author can dump it as JSON to see what they get.
+
+use crate::aggregate::{Aggregates, Breakdown};
+use crate::catalog::Catalog;
+use crate::ingest::{InputReport, InputStatus};
+use crate::reconcile::{InventoryState, Outcome, Row};
+use crate::time::format_opt;
+use serde::Serialize;
+
+/// Rows shown per outcome in the HTML and Markdown reports; the CSV holds them all.
+pub const ROWS_SHOWN: usize = 500;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    pub tool: ToolInfo,
+    pub catalog: Catalog,
+    pub as_of: String,
+    pub totals: Totals,
+    pub outcomes: Vec<OutcomeLine>,
+    pub inventory_states: Vec<CodeCount>,
+    pub by_account: Vec<BreakdownLine>,
+    pub by_region: Vec<BreakdownLine>,
+    pub by_service: Vec<BreakdownLine>,
+    pub sections: Vec<Section>,
+    pub disagreements: Vec<RowView>,
+    pub inputs: Vec<InputView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub task_sets: u64,
+    pub exposed: u64,
+    pub findings_read: u64,
+    pub ecs16_findings_read: u64,
+    pub findings_selected: u64,
+    pub duplicates_dropped: u64,
+    pub task_sets_in_dumps: u64,
+    pub inputs_used: u64,
+    pub inputs_rejected: u64,
+    pub inputs_skipped: u64,
+    pub record_problems: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeLine {
+    pub code: String,
+    pub meaning: String,
+    pub count: u64,
+    pub exposed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeCount {
+    pub code: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownLine {
+    pub key: Vec<String>,
+    pub counts: Vec<u64>,
+    pub total: u64,
+    pub exposed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub code: String,
+    pub meaning: String,
+    pub count: u64,
+    pub rows: Vec<RowView>,
+    /// Rows of this outcome not shown in the report (they are in the CSV).
+    pub not_shown: u64,
+}
+
+/// One reconciliation row as text.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView {
+    pub task_set_arn: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub region: String,
+    pub cluster: String,
+    pub service: String,
+    pub outcome: String,
+    pub securityhub_status: String,
+    pub workflow_status: String,
+    pub record_state: String,
+    pub inventory_state: String,
+    pub assign_public_ip: String,
+    pub task_set_status: String,
+    pub finding_id: String,
+    pub finding_standard: String,
+    pub last_observed_at: String,
+    pub note_text: String,
+    pub note_updated_by: String,
+    pub note_updated_at: String,
+    /// Where the PCI DSS 1.4.4 mapping of this row comes from: `finding` (its RelatedRequirements) or `catalog`.
+    pub mapping_source: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputView {
+    pub path: String,
+    pub size: u64,
+    pub kind: String,
+    pub status: String,
+    pub why: String,
+    pub records_read: u64,
+    pub ecs16_findings: u64,
+    pub task_sets: u64,
+    pub problems: Vec<String>,
+}
+
+/// Everything the context is built from.
+pub struct Sources<'a> {
+    pub catalog: &'a Catalog,
+    pub as_of: String,
+    pub rows: &'a [Row],
+    pub aggregates: &'a Aggregates,
+    pub inputs: &'a [InputReport],
+    pub findings_selected: u64,
+    pub duplicates_dropped: u64,
+    pub task_sets_in_dumps: u64,
+}
+
+pub fn row_view(r: &Row, catalog: &Catalog) -> RowView {
+    RowView {
+        task_set_arn: r.task_set_arn.clone(),
+        account_id: r.account_id.clone(),
+        account_name: r.account_name.clone(),
+        region: r.region.clone(),
+        cluster: r.cluster.clone(),
+        service: r.service.clone(),
+        outcome: r.outcome.code().to_string(),
+        securityhub_status: r.securityhub_status.clone(),
+        workflow_status: r.workflow_status.clone(),
+        record_state: r.record_state.clone(),
+        inventory_state: r.inventory_state.code().to_string(),
+        assign_public_ip: r.assign_public_ip.clone(),
+        task_set_status: r.task_set_status.clone(),
+        finding_id: r.finding_id.clone(),
+        finding_standard: r.finding_standard.clone(),
+        last_observed_at: format_opt(&r.last_observed_at),
+        note_text: r.note_text.clone(),
+        note_updated_by: r.note_updated_by.clone(),
+        note_updated_at: format_opt(&r.note_updated_at),
+        mapping_source: if r
+            .related_requirements
+            .iter()
+            .any(|q| *q == catalog.requirement.label)
+        {
+            "finding".to_string()
+        } else {
+            "catalog".to_string()
+        },
+        reason: r.reason.clone(),
+    }
+}
+
+fn line(b: &Breakdown) -> BreakdownLine {
+    BreakdownLine {
+        key: b.key.clone(),
+        counts: b.counts.to_vec(),
+        total: b.total,
+        exposed: b.exposed,
+    }
+}
+
+pub fn build(s: Sources<'_>) -> Context {
+    let a = s.aggregates;
+    let sections = Outcome::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let matching: Vec<&Row> = s.rows.iter().filter(|r| r.outcome == *o).collect();
+            Section {
+                code: o.code().to_string(),
+                meaning: o.meaning().to_string(),
+                count: a.outcomes[i],
+                rows: matching
+                    .iter()
+                    .take(ROWS_SHOWN)
+                    .map(|r| row_view(r, s.catalog))
+                    .collect(),
+                not_shown: matching.len().saturating_sub(ROWS_SHOWN) as u64,
+            }
+        })
+        .collect();
+    let count = |st: &InputStatus| {
+        s.inputs
+            .iter()
+            .filter(|i| std::mem::discriminant(&i.status) == std::mem::discriminant(st))
+            .count() as u64
+    };
+    Context {
+        tool: ToolInfo {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        catalog: s.catalog.clone(),
+        as_of: s.as_of,
+        totals: Totals {
+            task_sets: a.total,
+            exposed: a.exposed,
+            findings_read: s.inputs.iter().map(|i| i.findings_read).sum(),
+            ecs16_findings_read: s.inputs.iter().map(|i| i.ecs16_findings).sum(),
+            findings_selected: s.findings_selected,
+            duplicates_dropped: s.duplicates_dropped,
+            task_sets_in_dumps: s.task_sets_in_dumps,
+            inputs_used: count(&InputStatus::Used),
+            inputs_rejected: count(&InputStatus::Rejected(String::new())),
+            inputs_skipped: count(&InputStatus::Skipped(String::new())),
+            record_problems: s.inputs.iter().map(|i| i.problems.len() as u64).sum(),
+        },
+        outcomes: Outcome::ALL
+            .iter()
+            .zip(a.outcomes)
+            .map(|(o, count)| OutcomeLine {
+                code: o.code().to_string(),
+                meaning: o.meaning().to_string(),
+                count,
+                exposed: o.is_exposed(),
+            })
+            .collect(),
+        inventory_states: InventoryState::ALL
+            .iter()
+            .zip(a.inventory_states)
+            .map(|(st, count)| CodeCount {
+                code: st.code().to_string(),
+                count,
+            })
+            .collect(),
+        by_account: a.by_account.iter().map(line).collect(),
+        by_region: a.by_region.iter().map(line).collect(),
+        by_service: a.by_service.iter().map(line).collect(),
+        sections,
+        disagreements: s
+            .rows
+            .iter()
+            .filter(|r| r.copies_disagree)
+            .map(|r| row_view(r, s.catalog))
+            .collect(),
+        inputs: s
+            .inputs
+            .iter()
+            .map(|i| {
+                let (status, why) = match &i.status {
+                    InputStatus::Used => ("used", String::new()),
+                    InputStatus::Rejected(w) => ("rejected", w.clone()),
+                    InputStatus::Skipped(w) => ("skipped", w.clone()),
+                };
+                InputView {
+                    path: i.path.clone(),
+                    size: i.size,
+                    kind: i.kind.clone(),
+                    status: status.to_string(),
+                    why,
+                    records_read: i.records_read(),
+                    ecs16_findings: i.ecs16_findings,
+                    task_sets: i.task_sets,
+                    problems: i
+                        .problems
+                        .iter()
+                        .map(|p| {
+                            if p.record == 0 {
+                                p.message.clone()
+                            } else {
+                                format!("record {}: {}", p.record, p.message)
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}

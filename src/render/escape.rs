@@ -1,0 +1,88 @@
+//! Escaping for each output format. Text from findings and dumps is attacker-influenced.
+//!
+//! HTML is escaped by Tera's autoescape (templates end in `.html`). Markdown table cells go through
+//! [`markdown_cell`]; spreadsheet cells, CSV and XLSX alike, go through [`spreadsheet_cell`].
+
+use std::borrow::Cow;
+
+/// A value safe inside a GitHub-flavoured Markdown table cell: it cannot end the cell, open code, an HTML
+/// tag, a link or emphasis, and it stays on one line.
+pub fn markdown_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            '\n' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            // ASCII punctuation that Markdown, GFM tables or inline HTML give a meaning to.
+            '\\' | '|' | '`' | '<' | '>' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~'
+            | '&' | '$' | ':' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (or a DDE command) when they lead it.
+const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// True when a spreadsheet would read the text as a formula.
+pub fn is_formula_like(text: &str) -> bool {
+    text.starts_with(FORMULA_LEADS)
+}
+
+/// The formula-injection guard shared by CSV and XLSX: text a spreadsheet would evaluate is prefixed with
+/// `'`, which Excel and LibreOffice show as text and never evaluate.
+pub fn spreadsheet_cell(text: &str) -> Cow<'_, str> {
+    if is_formula_like(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table_or_inject_markup() {
+        let attack = "a|b`c<script>alert(1)</script>\n| x | y |\r\n[link](javascript:alert(1))";
+        let cell = markdown_cell(attack);
+        assert!(!cell.contains('\n') && !cell.contains('\r'));
+        // Every pipe is escaped, so the column count cannot change.
+        assert_eq!(cell.matches('|').count(), cell.matches("\\|").count());
+        // Every `<` is backslash-escaped, so no HTML tag can open.
+        assert!(cell
+            .match_indices('<')
+            .all(|(i, _)| cell[..i].ends_with('\\')));
+        assert!(cell.contains("\\<script"));
+        assert!(cell.contains("\\[link\\]\\(javascript\\:alert\\(1\\)\\)"));
+    }
+
+    #[test]
+    fn spreadsheet_guard() {
+        for attack in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_cell(attack), format!("'{attack}"));
+        }
+        for fine in ["arn:aws:ecs:x", "2026-09-01T00:00:00Z", "", "a=b"] {
+            assert_eq!(spreadsheet_cell(fine), fine);
+        }
+    }
+}
