@@ -280,6 +280,12 @@ pub fn reconcile(findings: &[Finding], inv: &Inventory) -> Vec<Row> {
             (None, None) => "no ECS.16 finding for it in the export".to_string(),
         };
 
+        // WARNING / NOT_AVAILABLE / unknown values: a verdict was given but cannot be used.
+        let unusable = if deciding.is_some() {
+            format!("{sh_words}, not a usable verdict")
+        } else {
+            sh_words.clone()
+        };
         use ComplianceStatus as C;
         use InventoryState as I;
         let (outcome, mut reason) = match (inventory, status) {
@@ -326,16 +332,16 @@ pub fn reconcile(findings: &[Finding], inv: &Inventory) -> Vec<Row> {
                 });
                 (
                     Outcome::UnassessedExposed,
-                    format!("{sh_words}, not a usable verdict; {inventory_why}{gap}"),
+                    format!("{unusable}; {inventory_why}{gap}"),
                 )
             }
             (I::Disabled, _) => (
                 Outcome::Unassessed,
-                format!("{sh_words}, not a usable verdict; {inventory_why}"),
+                format!("{unusable}; {inventory_why}"),
             ),
             (I::NotCovered, _) => (
                 Outcome::Unassessed,
-                format!("{sh_words}, not a usable verdict; {inventory_why}, so whether it is exposed is unknown"),
+                format!("{unusable}; {inventory_why}, so whether it is exposed is unknown"),
             ),
         };
 

@@ -1,0 +1,10 @@
+//! End-to-end tests: the binary run on the shipped samples and on small inputs built for one behaviour each.
+//! One test binary (faster to link than one per file); each module is one feature.
+
+mod support;
+
+mod contract;
+mod determinism;
+mod errors;
+mod outcomes;
+mod samples;
