@@ -153,8 +153,7 @@ pub fn row_view(r: &Row, catalog: &Catalog) -> RowView {
         note_text: r.note_text.clone(),
         note_updated_by: r.note_updated_by.clone(),
         note_updated_at: format_opt(&r.note_updated_at),
-        mapping_source: if r.related_requirements.contains(&catalog.requirement.label)
-        {
+        mapping_source: if r.related_requirements.contains(&catalog.requirement.label) {
             "finding".to_string()
         } else {
             "catalog".to_string()

@@ -11,9 +11,20 @@ fn reconciliation_csv_has_the_contract_columns_and_codes() {
     let mut r = csv::Reader::from_path(&path).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     for col in [
-        "task_set_arn", "account_id", "account_name", "region", "cluster", "service", "outcome",
-        "securityhub_status", "workflow_status", "inventory_state", "task_set_status", "finding_id",
-        "last_observed_at", "reason",
+        "task_set_arn",
+        "account_id",
+        "account_name",
+        "region",
+        "cluster",
+        "service",
+        "outcome",
+        "securityhub_status",
+        "workflow_status",
+        "inventory_state",
+        "task_set_status",
+        "finding_id",
+        "last_observed_at",
+        "reason",
     ] {
         assert!(header.contains(&col.to_string()), "missing column {col}");
     }
@@ -23,10 +34,20 @@ fn reconciliation_csv_has_the_contract_columns_and_codes() {
     sorted.sort();
     assert_eq!(arns, sorted, "rows are sorted by task_set_arn");
     for r in &rows {
-        assert!(["NON_COMPLIANT", "RISK_ACCEPTED", "COMPLIANT", "CONFLICT", "UNASSESSED_EXPOSED", "UNASSESSED", "GONE"]
-            .contains(&r["outcome"].as_str()));
-        assert!(["ENABLED", "DISABLED", "MISSING", "NOT_COVERED"].contains(&r["inventory_state"].as_str()));
-        assert!(["FAILED", "PASSED", "WARNING", "NOT_AVAILABLE", "NONE"].contains(&r["securityhub_status"].as_str()));
+        assert!([
+            "NON_COMPLIANT",
+            "RISK_ACCEPTED",
+            "COMPLIANT",
+            "CONFLICT",
+            "UNASSESSED_EXPOSED",
+            "UNASSESSED",
+            "GONE"
+        ]
+        .contains(&r["outcome"].as_str()));
+        assert!(["ENABLED", "DISABLED", "MISSING", "NOT_COVERED"]
+            .contains(&r["inventory_state"].as_str()));
+        assert!(["FAILED", "PASSED", "WARNING", "NOT_AVAILABLE", "NONE"]
+            .contains(&r["securityhub_status"].as_str()));
         assert!(!r["reason"].is_empty());
     }
     // Comma-separated with CRLF line ends (RFC 4180).
@@ -52,7 +73,11 @@ fn summary_json_has_the_v1_schema_with_every_outcome() {
     // Counts are traceable to CSV rows.
     let rows = csv_rows(&out.join("data/reconciliation.csv"));
     for (code, n) in outcomes {
-        assert_eq!(rows.iter().filter(|r| r["outcome"] == *code).count() as u64, n.as_u64().unwrap(), "{code}");
+        assert_eq!(
+            rows.iter().filter(|r| r["outcome"] == *code).count() as u64,
+            n.as_u64().unwrap(),
+            "{code}"
+        );
     }
     let accounts = s["by_account"].as_array().unwrap();
     assert_eq!(accounts.len(), 3);
@@ -66,7 +91,15 @@ fn the_pack_holds_the_documented_files() {
     let out = dir.path().join("pack");
     report(&[&samples()], &out, &[]);
     let names: Vec<String> = tree(&out).into_keys().collect();
-    for f in ["index.html", "report.md", "summary.json", "data/reconciliation.csv", "data/findings.csv", "data/task_sets.csv", "data/by_account.csv"] {
+    for f in [
+        "index.html",
+        "report.md",
+        "summary.json",
+        "data/reconciliation.csv",
+        "data/findings.csv",
+        "data/task_sets.csv",
+        "data/by_account.csv",
+    ] {
         assert!(names.contains(&f.to_string()), "{f} missing from {names:?}");
     }
 }

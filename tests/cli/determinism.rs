@@ -55,7 +55,10 @@ fn as_of_is_the_newest_input_timestamp_or_the_option() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a");
     report(&[&samples()], &a, &["--as-of", "2026-09-30"]);
-    assert_eq!(json(&a.join("summary.json"))["as_of"], "2026-09-30T23:59:59Z");
+    assert_eq!(
+        json(&a.join("summary.json"))["as_of"],
+        "2026-09-30T23:59:59Z"
+    );
     let html = std::fs::read_to_string(a.join("index.html")).unwrap();
     assert!(html.contains("2026-09-30T23:59:59Z"));
 }

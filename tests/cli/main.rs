@@ -8,3 +8,4 @@ mod determinism;
 mod errors;
 mod outcomes;
 mod samples;
+mod shapes;

@@ -6,12 +6,21 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Writes the given findings page and dump (if any), builds a pack, and returns the rows by ARN.
-fn outcome_of(findings: Vec<Value>, dump: Option<Value>) -> BTreeMap<String, BTreeMap<String, String>> {
+fn outcome_of(
+    findings: Vec<Value>,
+    dump: Option<Value>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     // An unrelated finding keeps every case's export non-empty.
     let mut all = findings;
-    all.push(finding("S3.1", &format!("AWS::::Account:{ACCOUNT}"), "FAILED", "NEW", "ACTIVE"));
+    all.push(finding(
+        "S3.1",
+        &format!("AWS::::Account:{ACCOUNT}"),
+        "FAILED",
+        "NEW",
+        "ACTIVE",
+    ));
     write_json(&input.join("findings.json"), &page(all));
     if let Some(d) = dump {
         write_json(&input.join("dump.json"), &d);
@@ -25,8 +34,14 @@ fn outcome_of(findings: Vec<Value>, dump: Option<Value>) -> BTreeMap<String, BTr
 }
 
 fn check(rows: &BTreeMap<String, BTreeMap<String, String>>, arn: &str, outcome: &str, state: &str) {
-    let r = rows.get(arn).unwrap_or_else(|| panic!("no row for {arn}: {rows:#?}"));
-    assert_eq!((r["outcome"].as_str(), r["inventory_state"].as_str()), (outcome, state), "{r:#?}");
+    let r = rows
+        .get(arn)
+        .unwrap_or_else(|| panic!("no row for {arn}: {rows:#?}"));
+    assert_eq!(
+        (r["outcome"].as_str(), r["inventory_state"].as_str()),
+        (outcome, state),
+        "{r:#?}"
+    );
 }
 
 #[test]
@@ -43,7 +58,15 @@ fn non_compliant_enabled() {
 #[test]
 fn non_compliant_not_covered() {
     let a = arn("api", 1);
-    check(&outcome_of(vec![finding("ECS.16", &a, "FAILED", "NOTIFIED", "ACTIVE")], None), &a, "NON_COMPLIANT", "NOT_COVERED");
+    check(
+        &outcome_of(
+            vec![finding("ECS.16", &a, "FAILED", "NOTIFIED", "ACTIVE")],
+            None,
+        ),
+        &a,
+        "NON_COMPLIANT",
+        "NOT_COVERED",
+    );
 }
 
 #[test]
@@ -51,10 +74,16 @@ fn risk_accepted() {
     let a = arn("api", 1);
     let mut f = finding("ECS.16", &a, "FAILED", "SUPPRESSED", "ACTIVE");
     f["Note"] = json!({"Text": "accepted: RISK-1", "UpdatedBy": "arn:aws:iam::111122223333:user/ciso", "UpdatedAt": "2026-09-02T00:00:00Z"});
-    let rows = outcome_of(vec![f], Some(task_sets_dump(vec![task_set(&a, Some("ENABLED"))], vec![])));
+    let rows = outcome_of(
+        vec![f],
+        Some(task_sets_dump(vec![task_set(&a, Some("ENABLED"))], vec![])),
+    );
     check(&rows, &a, "RISK_ACCEPTED", "ENABLED");
     assert_eq!(rows[&a]["note_text"], "accepted: RISK-1");
-    assert_eq!(rows[&a]["note_updated_by"], "arn:aws:iam::111122223333:user/ciso");
+    assert_eq!(
+        rows[&a]["note_updated_by"],
+        "arn:aws:iam::111122223333:user/ciso"
+    );
 }
 
 #[test]
@@ -71,8 +100,17 @@ fn compliant_disabled() {
 fn conflict_both_ways() {
     let (a, b) = (arn("api", 1), arn("api", 2));
     let rows = outcome_of(
-        vec![finding("ECS.16", &a, "FAILED", "NEW", "ACTIVE"), finding("ECS.16", &b, "PASSED", "RESOLVED", "ACTIVE")],
-        Some(task_sets_dump(vec![task_set(&a, Some("DISABLED")), task_set(&b, Some("ENABLED"))], vec![])),
+        vec![
+            finding("ECS.16", &a, "FAILED", "NEW", "ACTIVE"),
+            finding("ECS.16", &b, "PASSED", "RESOLVED", "ACTIVE"),
+        ],
+        Some(task_sets_dump(
+            vec![
+                task_set(&a, Some("DISABLED")),
+                task_set(&b, Some("ENABLED")),
+            ],
+            vec![],
+        )),
     );
     check(&rows, &a, "CONFLICT", "DISABLED");
     check(&rows, &b, "CONFLICT", "ENABLED");
@@ -84,7 +122,11 @@ fn unassessed_exposed_and_unassessed() {
     let rows = outcome_of(
         vec![finding("ECS.16", &b, "WARNING", "NEW", "ACTIVE")],
         Some(task_sets_dump(
-            vec![task_set(&a, Some("ENABLED")), task_set(&b, Some("ENABLED")), task_set(&c, None)],
+            vec![
+                task_set(&a, Some("ENABLED")),
+                task_set(&b, Some("ENABLED")),
+                task_set(&c, None),
+            ],
             vec![],
         )),
     );
@@ -103,13 +145,19 @@ fn gone_three_ways() {
             finding("ECS.16", &unlisted, "FAILED", "NEW", "ACTIVE"),
             finding("ECS.16", &archived, "FAILED", "NEW", "ARCHIVED"),
         ],
-        Some(task_sets_dump(vec![task_set(&listed, Some("DISABLED"))], vec![])),
+        Some(task_sets_dump(
+            vec![task_set(&listed, Some("DISABLED"))],
+            vec![],
+        )),
     );
     check(&rows, &unlisted, "GONE", "MISSING");
     check(&rows, &archived, "GONE", "NOT_COVERED");
     let rows = outcome_of(
         vec![finding("ECS.16", &missing, "FAILED", "NEW", "ACTIVE")],
-        Some(task_sets_dump(vec![], vec![json!({"arn": missing, "reason": "MISSING"})])),
+        Some(task_sets_dump(
+            vec![],
+            vec![json!({"arn": missing, "reason": "MISSING"})],
+        )),
     );
     check(&rows, &missing, "GONE", "MISSING");
 }
@@ -120,7 +168,10 @@ fn a_filtered_dump_does_not_speak_for_the_whole_service() {
     let (named, missing, other) = (arn("api", 1), arn("api", 2), arn("api", 3));
     let rows = outcome_of(
         vec![finding("ECS.16", &other, "FAILED", "NEW", "ACTIVE")],
-        Some(task_sets_dump(vec![task_set(&named, Some("ENABLED"))], vec![json!({"arn": missing, "reason": "MISSING"})])),
+        Some(task_sets_dump(
+            vec![task_set(&named, Some("ENABLED"))],
+            vec![json!({"arn": missing, "reason": "MISSING"})],
+        )),
     );
     check(&rows, &other, "NON_COMPLIANT", "NOT_COVERED");
     check(&rows, &missing, "GONE", "MISSING");

@@ -10,7 +10,10 @@ fn expected() -> BTreeMap<String, (String, String)> {
         .filter(|l| l.starts_with("| arn:aws:ecs:"))
         .map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
-            (cells[1].to_string(), (cells[2].to_string(), cells[3].to_string()))
+            (
+                cells[1].to_string(),
+                (cells[2].to_string(), cells[3].to_string()),
+            )
         })
         .collect()
 }
@@ -18,14 +21,23 @@ fn expected() -> BTreeMap<String, (String, String)> {
 #[test]
 fn samples_give_exactly_the_documented_outcomes() {
     let want = expected();
-    assert!(want.len() >= 12, "the samples document {} task sets", want.len());
+    assert!(
+        want.len() >= 12,
+        "the samples document {} task sets",
+        want.len()
+    );
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pack");
     report(&[&samples()], &out, &[]);
     let rows = csv_rows(&out.join("data/reconciliation.csv"));
     let got: BTreeMap<String, (String, String)> = rows
         .iter()
-        .map(|r| (r["task_set_arn"].clone(), (r["outcome"].clone(), r["inventory_state"].clone())))
+        .map(|r| {
+            (
+                r["task_set_arn"].clone(),
+                (r["outcome"].clone(), r["inventory_state"].clone()),
+            )
+        })
         .collect();
     assert_eq!(got, want);
     assert_eq!(rows.len(), want.len(), "one row per task set");
@@ -38,8 +50,10 @@ fn samples_cover_every_outcome_state_account_and_region() {
     assert_eq!(outcomes.len(), 7, "{outcomes:?}");
     let states: std::collections::BTreeSet<_> = want.values().map(|v| v.1.as_str()).collect();
     assert_eq!(states.len(), 4, "{states:?}");
-    let accounts: std::collections::BTreeSet<_> = want.keys().map(|a| a.split(':').nth(4).unwrap()).collect();
-    let regions: std::collections::BTreeSet<_> = want.keys().map(|a| a.split(':').nth(3).unwrap()).collect();
+    let accounts: std::collections::BTreeSet<_> =
+        want.keys().map(|a| a.split(':').nth(4).unwrap()).collect();
+    let regions: std::collections::BTreeSet<_> =
+        want.keys().map(|a| a.split(':').nth(3).unwrap()).collect();
     assert!(accounts.len() >= 3 && regions.len() >= 2);
 }
 
@@ -49,14 +63,20 @@ fn only_ecs16_findings_are_selected_and_duplicates_are_kept_once() {
     let out = dir.path().join("pack");
     report(&[&samples()], &out, &[]);
     let findings = csv_rows(&out.join("data/findings.csv"));
-    assert!(findings.iter().all(|f| f["generator_id"].ends_with("/ECS.16")));
+    assert!(findings
+        .iter()
+        .all(|f| f["generator_id"].ends_with("/ECS.16")));
     // ECS.2, S3.1 and RDS.2 also map to PCI DSS 1.4.4 and are in the samples: none selected.
     let summary = json(&out.join("summary.json"));
     assert_eq!(summary["findings_selected"], findings.len());
     assert_eq!(summary["duplicates_dropped"], 1);
     // The finding exported on both pages is kept once, with the newer UpdatedAt.
-    let t1 = "arn:aws:ecs:eu-west-1:111122223333:task-set/payments/card-api/ecs-svc/4410000000000000001";
-    let copies: Vec<_> = findings.iter().filter(|f| f["task_set_arn"] == t1).collect();
+    let t1 =
+        "arn:aws:ecs:eu-west-1:111122223333:task-set/payments/card-api/ecs-svc/4410000000000000001";
+    let copies: Vec<_> = findings
+        .iter()
+        .filter(|f| f["task_set_arn"] == t1)
+        .collect();
     assert_eq!(copies.len(), 1);
     assert_eq!(copies[0]["updated_at"], "2026-09-28T08:42:55.310Z");
     assert!(copies[0]["source_file"].ends_with("get-findings-page-2.json"));

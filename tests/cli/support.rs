@@ -66,7 +66,11 @@ pub fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
-            headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
         })
         .collect()
 }
@@ -120,7 +124,13 @@ pub mod build {
     }
 
     /// A consolidated ASFF control finding for a task set.
-    pub fn finding(control: &str, resource: &str, status: &str, workflow: &str, record: &str) -> Value {
+    pub fn finding(
+        control: &str,
+        resource: &str,
+        status: &str,
+        workflow: &str,
+        record: &str,
+    ) -> Value {
         json!({
             "SchemaVersion": "2018-10-08",
             "Id": format!("arn:aws:securityhub:{REGION}:{ACCOUNT}:security-control/{control}/finding/{}", resource.rsplit('/').next().unwrap()),
