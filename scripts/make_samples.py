@@ -24,6 +24,10 @@ def uuid(*parts):
     return f"{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
+def hexid(*parts, n=17):
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:n]
+
+
 def ts_arn(region, account, cluster, service, n):
     return f"arn:aws:ecs:{region}:{account}:task-set/{cluster}/{service}/ecs-svc/{n}"
 
@@ -145,13 +149,13 @@ def task_set(arn, status, ip, created, *, launch="FARGATE", started_by=None, ext
         t["platformFamily"] = "Linux"
     if ip is not None:
         t["networkConfiguration"] = {"awsvpcConfiguration": {
-            "subnets": subnets or [f"subnet-0{uuid(arn, 'a')[:16]}", f"subnet-0{uuid(arn, 'b')[:16]}"],
-            "securityGroups": sgs or [f"sg-0{uuid(arn, 'sg')[:16]}"],
+            "subnets": subnets or [f"subnet-0{hexid(arn, 'a', n=16)}", f"subnet-0{hexid(arn, 'b', n=16)}"],
+            "securityGroups": sgs or [f"sg-0{hexid(arn, 'sg', n=16)}"],
             "assignPublicIp": ip}}
     if tg is not False:
         t["loadBalancers"] = [{
             "targetGroupArn": tg or (f"arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/"
-                                     f"{service}-{tid[-1]}/{uuid(arn, 'tg')[:16]}"),
+                                     f"{service}-{tid[-1]}/{hexid(arn, 'tg', n=16)}"),
             "containerName": container[0], "containerPort": container[1]}]
     t["serviceRegistries"] = []
     t["scale"] = {"value": scale, "unit": "PERCENT"}

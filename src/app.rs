@@ -1,13 +1,16 @@
 //! Runs the commands: each one is the stages in order, ingest → reconcile → aggregate → render → pack.
 //!
-//! Exit codes: 0 done; 1 the inputs were read but something the user asked to be told about was found
-//! (`inspect` with unreadable files); 2 the run could not be done (bad input, bad usage, refused output).
+//! Exit codes: 0 done; 1 something the user asked to be told about was found (`--fail-on` outcomes, a pack
+//! that fails `verify`, `inspect` with unreadable files); 2 the run could not be done (bad input, bad usage,
+//! refused output).
 
-use crate::cli::{Cli, Command, InspectArgs, ReportArgs};
+use crate::cli::{Cli, Command, InspectArgs, ReportArgs, VerifyArgs};
 use crate::ingest::{self, InputStatus};
+use crate::manifest::{self, FileEntry, RunOptions};
+use crate::period::Period;
 use crate::reconcile::Outcome;
 use crate::render::templates::Renderer;
-use crate::{aggregate, catalog, dedupe, pack, reconcile, render, time};
+use crate::{aggregate, catalog, dedupe, exceptions, pack, reconcile, remediation, render, time};
 use anyhow::{bail, Context as _, Result};
 use chrono::{DateTime, Utc};
 use clap::Parser;
@@ -42,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Report(args) => report(&args),
         Command::Inspect(args) => inspect(&args),
+        Command::Verify(args) => verify(&args),
     }
 }
 
@@ -58,10 +62,44 @@ fn newest_timestamp(
         .max()
 }
 
+/// The options that shape the pack's content, as recorded in its manifest.
+fn run_options(args: &ReportArgs) -> RunOptions {
+    RunOptions {
+        inputs: args
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        as_of: args.as_of.as_ref().map(time::format),
+        period: args.period.as_ref().map(|p| p.label.clone()),
+        from: args.from.map(|d| d.to_string()),
+        to: args.to.map(|d| d.to_string()),
+        exceptions: args.exceptions.as_ref().map(|p| p.display().to_string()),
+        skip_bad_inputs: args.skip_bad_inputs,
+        fail_on: args.fail_on.iter().map(|o| o.code().to_string()).collect(),
+        org: args.org.clone(),
+        assessor: args.assessor.clone(),
+    }
+}
+
 fn report(args: &ReportArgs) -> Result<ExitCode> {
-    // Refuse an unusable --out before reading gigabytes of input.
+    // Refuse an unusable --out and a broken register before reading gigabytes of input.
     pack::check_target(&args.out, args.force)?;
     let renderer = Renderer::built_in()?;
+    let (register, register_file) = match &args.exceptions {
+        Some(path) => {
+            let entries = exceptions::load(path).map_err(anyhow::Error::msg)?;
+            let (sha256, size) = ingest::reader::hash_file(path)
+                .with_context(|| format!("{}: cannot be read", path.display()))?;
+            let entry = FileEntry {
+                path: path.display().to_string(),
+                sha256,
+                size,
+            };
+            (entries, Some(entry))
+        }
+        None => (Vec::new(), None),
+    };
     let options = ingest::Options {
         skip_bad_inputs: args.skip_bad_inputs,
         exclude: vec![args.out.clone()],
@@ -76,16 +114,29 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         Some(t) => t,
         None => bail!("the inputs hold no timestamp to date the evidence by: give --as-of"),
     };
+    let period = match (&args.period, args.from, args.to) {
+        (Some(p), _, _) => p.clone(),
+        (None, Some(from), Some(to)) => Period::range(from, to).map_err(anyhow::Error::msg)?,
+        _ => Period::quarter_containing(&as_of),
+    };
     let aggregates = aggregate::aggregate(&rows).context("aggregating the reconciliation")?;
+    let exception_rows = exceptions::evaluate(&rows, &register, &as_of);
+    let plan = remediation::plan(&rows, &ingested.inventory);
+    let options = run_options(args);
     let analysis = render::Analysis {
         catalog: catalog::catalog(),
-        as_of: time::format(&as_of),
+        as_of,
+        period: &period,
         rows: &rows,
         findings: &findings,
         duplicates_dropped: duplicates as u64,
         inventory: &ingested.inventory,
         inputs: &ingested.inputs,
         aggregates: &aggregates,
+        exceptions: &exception_rows,
+        register: register_file,
+        remediation: &plan,
+        options: &options,
     };
     let files = render::render(&analysis, &renderer)?;
     pack::write(&args.out, &files, args.force)?;
@@ -102,9 +153,10 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         let mut out = io::stdout().lock();
         writeln!(
             out,
-            "ECS.16 evidence pack written to {} (as of {})",
+            "ECS.16 evidence pack written to {} (as of {}, period {})",
             args.out.display(),
-            analysis.as_of
+            time::format(&as_of),
+            period.label
         )?;
         writeln!(out, "{:<20} {:>9}", "outcome", "task sets")?;
         for (o, n) in Outcome::ALL.iter().zip(aggregates.outcomes) {
@@ -130,7 +182,35 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
             ingested.inventory.task_sets.len(),
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    gate(&args.fail_on, &aggregates)
+}
+
+/// `--fail-on`: exit 1 when any task set has one of the listed outcomes, saying which and how many.
+fn gate(fail_on: &[Outcome], aggregates: &aggregate::Aggregates) -> Result<ExitCode> {
+    let hits: Vec<String> = Outcome::ALL
+        .iter()
+        .zip(aggregates.outcomes)
+        .filter(|(o, n)| fail_on.contains(o) && *n > 0)
+        .map(|(o, n)| format!("{n} {}", o.code()))
+        .collect();
+    if hits.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("fail-on: {} (the pack was written)", hits.join(", "));
+    Ok(ExitCode::from(1))
+}
+
+fn verify(args: &VerifyArgs) -> Result<ExitCode> {
+    let v = manifest::verify(&args.pack).map_err(anyhow::Error::msg)?;
+    let mut out = io::stdout().lock();
+    for line in v.lines() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(if v.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn inspect_line(i: &ingest::InputReport) -> String {

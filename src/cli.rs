@@ -1,6 +1,8 @@
 //! The command line, parsed once into typed values that the rest of the program sees.
 
-use chrono::{DateTime, Utc};
+use crate::period::Period;
+use crate::reconcile::Outcome;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -24,6 +26,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Say what each input is, how many records it holds and what is wrong with it
     Inspect(InspectArgs),
+    /// Check a pack against its manifest: every file's SHA-256, nothing missing, nothing added
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +55,34 @@ pub struct ReportArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_as_of, help_heading = "Evidence")]
     pub as_of: Option<DateTime<Utc>>,
 
+    /// Assessment period, a calendar quarter such as 2026-Q3 (default: the quarter containing --as-of)
+    #[arg(long, value_name = "QUARTER", value_parser = parse_period, conflicts_with_all = ["from", "to"], help_heading = "Evidence")]
+    pub period: Option<Period>,
+
+    /// First day of the assessment period (with --to)
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to", help_heading = "Evidence")]
+    pub from: Option<NaiveDate>,
+
+    /// Last day of the assessment period (with --from)
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from", help_heading = "Evidence")]
+    pub to: Option<NaiveDate>,
+
+    /// Exceptions register: CSV with header task_set_arn,justification,approver,ticket,expires
+    #[arg(long, value_name = "FILE", help_heading = "Evidence")]
+    pub exceptions: Option<PathBuf>,
+
+    /// Exit 1 (after writing the pack) when any task set has one of these outcomes, e.g. NON_COMPLIANT,UNASSESSED_EXPOSED
+    #[arg(long, value_name = "OUTCOME", value_delimiter = ',', value_parser = parse_outcome, help_heading = "Gating")]
+    pub fail_on: Vec<Outcome>,
+
+    /// Organisation named on the report's cover
+    #[arg(long, value_name = "NAME", help_heading = "Output")]
+    pub org: Option<String>,
+
+    /// Assessor named on the report's cover
+    #[arg(long, value_name = "NAME", help_heading = "Output")]
+    pub assessor: Option<String>,
+
     /// Go on without inputs that cannot be read; the pack lists them as rejected
     #[arg(long, help_heading = "Inputs")]
     pub skip_bad_inputs: bool,
@@ -71,6 +103,31 @@ pub struct InspectArgs {
     pub inputs: Vec<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The pack folder (holding manifest.json)
+    #[arg(value_name = "PACK")]
+    pub pack: PathBuf,
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    Period::parse_quarter(text)
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date like 2026-07-01"))
+}
+
+fn parse_outcome(text: &str) -> Result<Outcome, String> {
+    Outcome::parse(text.trim()).ok_or_else(|| {
+        format!(
+            "{text:?} is not an outcome; use one of {}",
+            Outcome::ALL.map(|o| o.code()).join(", ")
+        )
+    })
+}
+
 fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         // A bare date means the end of that day in UTC: the evidence covers the whole day.
@@ -87,6 +144,42 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn fail_on_takes_outcome_codes() {
+        let cli = Cli::try_parse_from([
+            "x",
+            "report",
+            "in",
+            "--fail-on",
+            "NON_COMPLIANT,UNASSESSED_EXPOSED",
+        ])
+        .unwrap();
+        let Command::Report(r) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            r.fail_on,
+            vec![Outcome::NonCompliant, Outcome::UnassessedExposed]
+        );
+        let err = Cli::try_parse_from(["x", "report", "in", "--fail-on", "BAD"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is not an outcome"), "{err}");
+        assert!(Cli::try_parse_from(["x", "report", "in", "--from", "2026-07-01"]).is_err());
+        assert!(Cli::try_parse_from([
+            "x",
+            "report",
+            "in",
+            "--period",
+            "2026-Q3",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-07-02"
+        ])
+        .is_err());
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub enum InputStatus {
 pub struct InputReport {
     pub path: String,
     pub size: u64,
+    pub sha256: String,
     pub kind: String,
     pub gzip: bool,
     pub findings_read: u64,
@@ -59,6 +60,7 @@ impl InputReport {
         InputReport {
             path: path.display().to_string(),
             size,
+            sha256: String::new(),
             kind: String::new(),
             gzip: false,
             findings_read: 0,
@@ -74,6 +76,14 @@ impl InputReport {
     /// Records read from the file: findings of any control, task sets, services and failures.
     pub fn records_read(&self) -> u64 {
         self.findings_read + self.task_sets + self.services + self.failures
+    }
+
+    /// Records that went into the evidence: ECS.16 findings, task sets, services and failures that were read
+    /// without a problem. Findings of other controls are read and counted, not used.
+    pub fn records_used(&self) -> u64 {
+        let unusable = self.problems.iter().filter(|p| p.record > 0).count() as u64;
+        (self.ecs16_findings + self.task_sets + self.services + self.failures)
+            .saturating_sub(unusable)
     }
 }
 
@@ -126,10 +136,11 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
         }
         let index = out.inputs.len();
         match read_file(&candidate.path, index) {
-            Ok((collector, kind, gzip)) => {
+            Ok((collector, kind, gzip, (sha256, size))) => {
                 let mut report = InputReport::new(&candidate.path, size, InputStatus::Used);
                 report.kind = kind;
                 report.gzip = gzip;
+                report.sha256 = sha256;
                 merge(&mut out, &mut report, collector);
                 out.inputs.push(report);
             }
@@ -138,11 +149,12 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
                 if !options.skip_bad_inputs {
                     return Err(IngestError::BadInput(full));
                 }
-                out.inputs.push(InputReport::new(
-                    &candidate.path,
-                    size,
-                    InputStatus::Rejected(full),
-                ));
+                let mut report =
+                    InputReport::new(&candidate.path, size, InputStatus::Rejected(full));
+                if let Ok((sha256, _)) = reader::hash_file(&candidate.path) {
+                    report.sha256 = sha256;
+                }
+                out.inputs.push(report);
             }
         }
     }
@@ -152,10 +164,14 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
     Ok(out)
 }
 
+/// What reading one file gives: its records, its kind, whether it was gzip, and its SHA-256 and size.
+type FileRead = (FileCollector, String, bool, (String, u64));
+
 /// Reads one file to the end. `Err` holds `LINE:COLUMN: message` (or ` message` when there is no position).
-fn read_file(path: &Path, index: usize) -> Result<(FileCollector, String, bool), String> {
+fn read_file(path: &Path, index: usize) -> Result<FileRead, String> {
     let opened = reader::open(path).map_err(|m| format!(" {m}"))?;
     let gzip = opened.gzip;
+    let digest = opened.digest.clone();
     let mut collector = FileCollector::new(index);
     let shapes =
         stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
@@ -171,7 +187,10 @@ fn read_file(path: &Path, index: usize) -> Result<(FileCollector, String, bool),
         ));
     }
     let kind = describe_kind(&shapes, collector.ocsf_seen);
-    Ok((collector, kind, gzip))
+    let hashed = digest
+        .finish(path)
+        .map_err(|e| format!(" {}", reader::io_message(&e)))?;
+    Ok((collector, kind, gzip, hashed))
 }
 
 /// `LINE:COLUMN: message` from a serde_json error, without serde_json's own " at line N column M" suffix.

@@ -3,11 +3,15 @@
 //! gzip is recognised by its magic bytes (`1f 8b`) and inflated as a stream (Firehose may write several gzip
 //! members into one object, hence the multi-member decoder); a UTF-8 byte-order mark is skipped; UTF-16 text,
 //! which PowerShell's `>` redirection produces, is refused with a message that says how to fix it.
+//! The SHA-256 of the file's bytes (as stored, compressed or not) is computed while it is read, so the
+//! manifest costs no second pass over a large export.
 
 use flate2::bufread::MultiGzDecoder;
+use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 const BUFFER: usize = 256 * 1024;
 
@@ -15,12 +19,73 @@ const BUFFER: usize = 256 * 1024;
 pub struct Opened {
     pub reader: Box<dyn BufRead + Send>,
     pub gzip: bool,
+    pub digest: InputDigest,
+}
+
+/// The running SHA-256 and byte count of a file being read.
+#[derive(Clone, Default)]
+pub struct InputDigest {
+    state: Arc<Mutex<(Sha256, u64)>>,
+}
+
+impl InputDigest {
+    /// Hashes whatever the parser did not read (trailing bytes after the last value) and returns the
+    /// lowercase hex SHA-256 and the size of the whole file.
+    pub fn finish(self, path: &Path) -> io::Result<(String, u64)> {
+        let (mut hasher, seen) = {
+            let guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            guard.clone()
+        };
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(seen))?;
+        let mut rest = 0u64;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            rest += n as u64;
+        }
+        Ok((hex(&hasher.finalize()), seen + rest))
+    }
+}
+
+/// Lowercase hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 and size of a whole file, read on its own (rejected inputs, side files).
+pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
+    InputDigest::default().finish(path)
+}
+
+struct Hashing<R> {
+    inner: R,
+    state: Arc<Mutex<(Sha256, u64)>>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0.update(&buf[..n]);
+        guard.1 += n as u64;
+        Ok(n)
+    }
 }
 
 /// Opens a file and returns a reader of its (decompressed, BOM-less) text.
 pub fn open(path: &Path) -> Result<Opened, String> {
     let file = File::open(path).map_err(|e| io_message(&e))?;
-    let mut reader = BufReader::with_capacity(BUFFER, file);
+    let digest = InputDigest::default();
+    let hashing = Hashing {
+        inner: file,
+        state: digest.state.clone(),
+    };
+    let mut reader = BufReader::with_capacity(BUFFER, hashing);
     let head = reader.fill_buf().map_err(|e| io_message(&e))?;
     if head.starts_with(&[0x1f, 0x8b]) {
         let inflated = BufReader::with_capacity(BUFFER, MultiGzDecoder::new(reader));
@@ -28,11 +93,13 @@ pub fn open(path: &Path) -> Result<Opened, String> {
         return Ok(Opened {
             reader: text,
             gzip: true,
+            digest,
         });
     }
     Ok(Opened {
         reader: strip_text_marks(Box::new(reader), false)?,
         gzip: false,
+        digest,
     })
 }
 
@@ -107,6 +174,21 @@ mod tests {
         gz.write_all(b"\xef\xbb\xbf{\"a\":1}").unwrap();
         let bytes = gz.finish().unwrap();
         assert_eq!(text_of(&bytes).unwrap(), ("{\"a\":1}".to_string(), true));
+    }
+
+    #[test]
+    fn the_digest_covers_every_byte_even_those_not_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"{}  trailing bytes").unwrap();
+        let o = open(&p).unwrap();
+        let mut r = o.reader;
+        let mut two = [0u8; 2];
+        r.read_exact(&mut two).unwrap();
+        let (sha, size) = o.digest.finish(&p).unwrap();
+        assert_eq!(size, 18);
+        assert_eq!(sha, hex(&Sha256::digest(b"{}  trailing bytes")));
+        assert_eq!(hash_file(&p).unwrap(), (sha, size));
     }
 
     #[test]

@@ -3,8 +3,11 @@
 
 use crate::aggregate::{Aggregates, Breakdown};
 use crate::catalog::Catalog;
+use crate::exceptions::{ExceptionRow, ExceptionStatus};
 use crate::ingest::{InputReport, InputStatus};
+use crate::period::{Period, Placement};
 use crate::reconcile::{InventoryState, Outcome, Row};
+use crate::remediation::{fence_for, Remediation};
 use crate::time::format_opt;
 use serde::Serialize;
 
@@ -16,6 +19,15 @@ pub struct Context {
     pub tool: ToolInfo,
     pub catalog: Catalog,
     pub as_of: String,
+    pub cover: Cover,
+    pub period: PeriodView,
+    pub timing: Timing,
+    pub stale: Vec<RowView>,
+    pub exceptions: Vec<ExceptionView>,
+    pub exception_counts: Vec<CodeCount>,
+    pub register_given: bool,
+    pub remediation: Vec<RemediationView>,
+    pub mapping: Mapping,
     pub totals: Totals,
     pub outcomes: Vec<OutcomeLine>,
     pub inventory_states: Vec<CodeCount>,
@@ -25,6 +37,65 @@ pub struct Context {
     pub sections: Vec<Section>,
     pub disagreements: Vec<RowView>,
     pub inputs: Vec<InputView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cover {
+    pub org: String,
+    pub assessor: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodView {
+    pub label: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub days: i64,
+}
+
+/// Where the task sets' last observations fall relative to the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub inside: u64,
+    /// Last observed before the period started: stale evidence for this period.
+    pub before: u64,
+    pub after: u64,
+    pub unobserved: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mapping {
+    pub from_finding: u64,
+    pub from_catalog: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionView {
+    pub task_set_arn: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub outcome: String,
+    pub status: String,
+    pub note_text: String,
+    pub note_updated_by: String,
+    pub note_updated_at: String,
+    pub register_line: String,
+    pub register_task_set_arn: String,
+    pub justification: String,
+    pub approver: String,
+    pub ticket: String,
+    pub expires: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemediationView {
+    pub task_set_arn: String,
+    pub outcome: String,
+    pub method: String,
+    pub script: String,
+    /// A Markdown fence the script cannot close.
+    pub fence: String,
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +170,9 @@ pub struct RowView {
     pub finding_id: String,
     pub finding_standard: String,
     pub last_observed_at: String,
+    /// `inside`, `before` (stale), `after` the period, or empty when never observed.
+    pub observed_in_period: String,
+    pub stale: bool,
     pub note_text: String,
     pub note_updated_by: String,
     pub note_updated_at: String,
@@ -111,6 +185,7 @@ pub struct RowView {
 pub struct InputView {
     pub path: String,
     pub size: u64,
+    pub sha256: String,
     pub kind: String,
     pub status: String,
     pub why: String,
@@ -124,6 +199,12 @@ pub struct InputView {
 pub struct Sources<'a> {
     pub catalog: &'a Catalog,
     pub as_of: String,
+    pub period: &'a Period,
+    pub org: Option<String>,
+    pub assessor: Option<String>,
+    pub exceptions: &'a [ExceptionRow],
+    pub register_given: bool,
+    pub remediation: &'a [Remediation],
     pub rows: &'a [Row],
     pub aggregates: &'a Aggregates,
     pub inputs: &'a [InputReport],
@@ -132,7 +213,8 @@ pub struct Sources<'a> {
     pub task_sets_in_dumps: u64,
 }
 
-pub fn row_view(r: &Row, catalog: &Catalog) -> RowView {
+pub fn row_view(r: &Row, catalog: &Catalog, period: &Period) -> RowView {
+    let placement = r.last_observed_at.map(|t| period.place(&t));
     RowView {
         task_set_arn: r.task_set_arn.clone(),
         account_id: r.account_id.clone(),
@@ -150,14 +232,15 @@ pub fn row_view(r: &Row, catalog: &Catalog) -> RowView {
         finding_id: r.finding_id.clone(),
         finding_standard: r.finding_standard.clone(),
         last_observed_at: format_opt(&r.last_observed_at),
+        observed_in_period: placement
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        stale: placement == Some(Placement::Before),
         note_text: r.note_text.clone(),
         note_updated_by: r.note_updated_by.clone(),
         note_updated_at: format_opt(&r.note_updated_at),
-        mapping_source: if r.related_requirements.contains(&catalog.requirement.label) {
-            "finding".to_string()
-        } else {
-            "catalog".to_string()
-        },
+        mapping_source: super::tables::requirement_mapping(r, &catalog.requirement.label)
+            .to_string(),
         reason: r.reason.clone(),
     }
 }
@@ -185,7 +268,7 @@ pub fn build(s: Sources<'_>) -> Context {
                 rows: matching
                     .iter()
                     .take(ROWS_SHOWN)
-                    .map(|r| row_view(r, s.catalog))
+                    .map(|r| row_view(r, s.catalog, s.period))
                     .collect(),
                 not_shown: matching.len().saturating_sub(ROWS_SHOWN) as u64,
             }
@@ -197,7 +280,96 @@ pub fn build(s: Sources<'_>) -> Context {
             .filter(|i| std::mem::discriminant(&i.status) == std::mem::discriminant(st))
             .count() as u64
     };
+    let placements: Vec<Option<Placement>> = s
+        .rows
+        .iter()
+        .map(|r| r.last_observed_at.map(|t| s.period.place(&t)))
+        .collect();
+    let placed = |p: Option<Placement>| placements.iter().filter(|x| **x == p).count() as u64;
+    let from_finding = s
+        .rows
+        .iter()
+        .filter(|r| {
+            super::tables::requirement_mapping(r, &s.catalog.requirement.label) == "finding"
+        })
+        .count() as u64;
+    let statuses = [
+        ExceptionStatus::Documented,
+        ExceptionStatus::Undocumented,
+        ExceptionStatus::Expired,
+        ExceptionStatus::NotSuppressed,
+        ExceptionStatus::Unused,
+    ];
     Context {
+        cover: Cover {
+            org: s.org.clone().unwrap_or_default(),
+            assessor: s.assessor.clone().unwrap_or_default(),
+        },
+        period: PeriodView {
+            label: s.period.label.clone(),
+            first_day: s.period.first_day.to_string(),
+            last_day: s.period.last_day.to_string(),
+            days: s.period.days(),
+        },
+        timing: Timing {
+            inside: placed(Some(Placement::Inside)),
+            before: placed(Some(Placement::Before)),
+            after: placed(Some(Placement::After)),
+            unobserved: placed(None),
+        },
+        stale: s
+            .rows
+            .iter()
+            .filter(|r| {
+                r.last_observed_at
+                    .is_some_and(|t| s.period.place(&t) == Placement::Before)
+            })
+            .map(|r| row_view(r, s.catalog, s.period))
+            .collect(),
+        exceptions: s
+            .exceptions
+            .iter()
+            .map(|e| ExceptionView {
+                task_set_arn: e.task_set_arn.clone(),
+                account_id: e.account_id.clone(),
+                account_name: e.account_name.clone(),
+                outcome: e.outcome.clone(),
+                status: e.status.code().to_string(),
+                note_text: e.note_text.clone(),
+                note_updated_by: e.note_updated_by.clone(),
+                note_updated_at: format_opt(&e.note_updated_at),
+                register_line: e.register_line.map(|l| l.to_string()).unwrap_or_default(),
+                register_task_set_arn: e.register_task_set_arn.clone(),
+                justification: e.justification.clone(),
+                approver: e.approver.clone(),
+                ticket: e.ticket.clone(),
+                expires: e.expires.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        exception_counts: statuses
+            .iter()
+            .map(|st| CodeCount {
+                code: st.code().to_string(),
+                count: s.exceptions.iter().filter(|e| e.status == *st).count() as u64,
+            })
+            .collect(),
+        register_given: s.register_given,
+        remediation: s
+            .remediation
+            .iter()
+            .map(|r| RemediationView {
+                task_set_arn: r.task_set_arn.clone(),
+                outcome: r.outcome.clone(),
+                method: r.method.clone(),
+                fence: fence_for(&r.script),
+                script: r.script.clone(),
+                notes: r.notes.clone(),
+            })
+            .collect(),
+        mapping: Mapping {
+            from_finding,
+            from_catalog: s.rows.len() as u64 - from_finding,
+        },
         tool: ToolInfo {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -243,7 +415,7 @@ pub fn build(s: Sources<'_>) -> Context {
             .rows
             .iter()
             .filter(|r| r.copies_disagree)
-            .map(|r| row_view(r, s.catalog))
+            .map(|r| row_view(r, s.catalog, s.period))
             .collect(),
         inputs: s
             .inputs
@@ -257,6 +429,7 @@ pub fn build(s: Sources<'_>) -> Context {
                 InputView {
                     path: i.path.clone(),
                     size: i.size,
+                    sha256: i.sha256.clone(),
                     kind: i.kind.clone(),
                     status: status.to_string(),
                     why,

@@ -2,18 +2,26 @@
 //!
 //! Rendering everything first means a template error can never leave a half-written pack behind.
 //! `templates` wraps Tera (templates embedded in the binary, Markdown filter registered), `context` builds
-//! the template context, `tables` writes the CSV files, `escape` holds the per-format escaping.
+//! the template context, `tables` defines the tables written as CSV and as workbook sheets, `workbook` writes
+//! the XLSX, `escape` holds the per-format escaping. The manifest is rendered last, over every other file.
 
 pub mod context;
 pub mod escape;
 pub mod tables;
 pub mod templates;
+pub mod workbook;
 
 use crate::aggregate::Aggregates;
 use crate::catalog::Catalog;
+use crate::exceptions::ExceptionRow;
 use crate::ingest::InputReport;
+use crate::manifest::{self, FileEntry, Manifest, RunOptions};
 use crate::model::{Finding, Inventory};
+use crate::period::Period;
 use crate::reconcile::{Outcome, Row};
+use crate::remediation::Remediation;
+use crate::time;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -27,13 +35,18 @@ pub struct PackFile {
 /// The analysis a pack is rendered from.
 pub struct Analysis<'a> {
     pub catalog: &'a Catalog,
-    pub as_of: String,
+    pub as_of: DateTime<Utc>,
+    pub period: &'a Period,
     pub rows: &'a [Row],
     pub findings: &'a [Finding],
     pub duplicates_dropped: u64,
     pub inventory: &'a Inventory,
     pub inputs: &'a [InputReport],
     pub aggregates: &'a Aggregates,
+    pub exceptions: &'a [ExceptionRow],
+    pub register: Option<FileEntry>,
+    pub remediation: &'a [Remediation],
+    pub options: &'a RunOptions,
 }
 
 /// `summary.json`, schema `ecs16-evidence/summary/v1`.
@@ -43,6 +56,7 @@ pub struct Summary {
     pub control: String,
     pub requirement: String,
     pub as_of: String,
+    pub period: context::PeriodView,
     pub tool: context::ToolInfo,
     pub catalog_version: String,
     pub task_sets_total: u64,
@@ -52,6 +66,8 @@ pub struct Summary {
     pub duplicates_dropped: u64,
     pub outcomes: BTreeMap<String, u64>,
     pub inventory_states: BTreeMap<String, u64>,
+    pub last_observed: context::Timing,
+    pub exceptions: BTreeMap<String, u64>,
     pub by_account: Vec<AccountSummary>,
     pub inputs: SummaryInputs,
 }
@@ -87,6 +103,7 @@ pub fn summary(ctx: &context::Context, a: &Aggregates) -> Summary {
         control: ctx.catalog.control.id.clone(),
         requirement: ctx.catalog.requirement.display.clone(),
         as_of: ctx.as_of.clone(),
+        period: ctx.period.clone(),
         tool: ctx.tool.clone(),
         catalog_version: ctx.catalog.catalog_version.clone(),
         task_sets_total: a.total,
@@ -97,6 +114,12 @@ pub fn summary(ctx: &context::Context, a: &Aggregates) -> Summary {
         outcomes: outcome_map(&a.outcomes),
         inventory_states: ctx
             .inventory_states
+            .iter()
+            .map(|c| (c.code.clone(), c.count))
+            .collect(),
+        last_observed: ctx.timing.clone(),
+        exceptions: ctx
+            .exception_counts
             .iter()
             .map(|c| (c.code.clone(), c.count))
             .collect(),
@@ -126,51 +149,142 @@ fn json_bytes(value: &impl Serialize) -> Vec<u8> {
     bytes
 }
 
-/// Renders every file of the pack, sorted by path.
+/// Why rendering failed: a template, or the workbook writer.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] templates::TemplateError),
+    #[error("evidence.xlsx: {0}")]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
+}
+
+fn file(path: &str, bytes: Vec<u8>) -> PackFile {
+    PackFile {
+        path: path.to_string(),
+        bytes,
+    }
+}
+
+/// Renders every file of the pack, manifest included, sorted by path.
 pub fn render(
-    analysis: &Analysis<'_>,
+    a: &Analysis<'_>,
     renderer: &templates::Renderer,
-) -> Result<Vec<PackFile>, templates::TemplateError> {
+) -> Result<Vec<PackFile>, RenderError> {
     let ctx = context::build(context::Sources {
-        catalog: analysis.catalog,
-        as_of: analysis.as_of.clone(),
-        rows: analysis.rows,
-        aggregates: analysis.aggregates,
-        inputs: analysis.inputs,
-        findings_selected: analysis.findings.len() as u64,
-        duplicates_dropped: analysis.duplicates_dropped,
-        task_sets_in_dumps: analysis.inventory.task_sets.len() as u64,
+        catalog: a.catalog,
+        as_of: time::format(&a.as_of),
+        period: a.period,
+        org: a.options.org.clone(),
+        assessor: a.options.assessor.clone(),
+        exceptions: a.exceptions,
+        register_given: a.register.is_some(),
+        remediation: a.remediation,
+        rows: a.rows,
+        aggregates: a.aggregates,
+        inputs: a.inputs,
+        findings_selected: a.findings.len() as u64,
+        duplicates_dropped: a.duplicates_dropped,
+        task_sets_in_dumps: a.inventory.task_sets.len() as u64,
     });
+    let label = &a.catalog.requirement.label;
+    let reconciliation = tables::reconciliation(a.rows, a.period, label);
+    let findings = tables::findings(a.findings, a.inputs);
+    let task_sets = tables::task_sets(a.inventory.task_sets.values(), a.inputs);
+    let by_account = tables::by_account(a.aggregates);
+    let exceptions = tables::exceptions(a.exceptions);
+    let inputs = tables::inputs(a.inputs);
+    let outcome_table = tables::Table {
+        header: vec!["outcome", "task_sets", "meaning"],
+        rows: ctx
+            .outcomes
+            .iter()
+            .map(|o| {
+                vec![
+                    tables::Cell::Text(o.code.clone()),
+                    tables::Cell::Int(o.count),
+                    tables::Cell::Text(o.meaning.clone()),
+                ]
+            })
+            .collect(),
+    };
+    let xlsx = workbook::build(&workbook::WorkbookSpec {
+        title: format!(
+            "{} evidence, {} ({})",
+            a.catalog.control.id, a.catalog.requirement.display, a.period.label
+        ),
+        as_of: a.as_of,
+        summary: vec![
+            (
+                "Control".into(),
+                format!("{} {}", a.catalog.control.id, a.catalog.control.title),
+            ),
+            ("Requirement".into(), a.catalog.requirement.display.clone()),
+            (
+                "Period".into(),
+                format!(
+                    "{} ({} to {})",
+                    a.period.label, a.period.first_day, a.period.last_day
+                ),
+            ),
+            ("As of (UTC)".into(), ctx.as_of.clone()),
+            ("Task sets".into(), a.aggregates.total.to_string()),
+            ("Exposed now".into(), a.aggregates.exposed.to_string()),
+            (
+                "Tool".into(),
+                format!("{} {}", ctx.tool.name, ctx.tool.version),
+            ),
+            ("Control catalog".into(), a.catalog.catalog_version.clone()),
+            ("Times".into(), "all date-times are UTC".into()),
+        ],
+        summary_table: &outcome_table,
+        sheets: vec![
+            ("Reconciliation", &reconciliation),
+            ("Findings", &findings),
+            ("Task sets", &task_sets),
+            ("Exceptions", &exceptions),
+            ("Inputs", &inputs),
+        ],
+    })?;
     let mut files = vec![
-        PackFile {
-            path: "index.html".into(),
-            bytes: renderer.render("index.html", &ctx)?.into_bytes(),
-        },
-        PackFile {
-            path: "report.md".into(),
-            bytes: renderer.render("report.md", &ctx)?.into_bytes(),
-        },
-        PackFile {
-            path: "summary.json".into(),
-            bytes: json_bytes(&summary(&ctx, analysis.aggregates)),
-        },
-        PackFile {
-            path: "data/reconciliation.csv".into(),
-            bytes: tables::reconciliation(analysis.rows),
-        },
-        PackFile {
-            path: "data/findings.csv".into(),
-            bytes: tables::findings(analysis.findings, analysis.inputs),
-        },
-        PackFile {
-            path: "data/task_sets.csv".into(),
-            bytes: tables::task_sets(analysis.inventory.task_sets.values(), analysis.inputs),
-        },
-        PackFile {
-            path: "data/by_account.csv".into(),
-            bytes: tables::by_account(analysis.aggregates),
-        },
+        file(
+            "index.html",
+            renderer.render("index.html", &ctx)?.into_bytes(),
+        ),
+        file(
+            "report.md",
+            renderer.render("report.md", &ctx)?.into_bytes(),
+        ),
+        file("summary.json", json_bytes(&summary(&ctx, a.aggregates))),
+        file("evidence.xlsx", xlsx),
+        file(
+            "data/reconciliation.csv",
+            tables::csv_bytes(&reconciliation),
+        ),
+        file("data/findings.csv", tables::csv_bytes(&findings)),
+        file("data/task_sets.csv", tables::csv_bytes(&task_sets)),
+        file("data/by_account.csv", tables::csv_bytes(&by_account)),
+        file("data/exceptions.csv", tables::csv_bytes(&exceptions)),
     ];
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.sort_by(|x, y| x.path.cmp(&y.path));
+    let m = Manifest {
+        schema: manifest::SCHEMA.to_string(),
+        tool: manifest::Tool {
+            name: ctx.tool.name.clone(),
+            version: ctx.tool.version.clone(),
+        },
+        catalog_version: a.catalog.catalog_version.clone(),
+        options: a.options.clone(),
+        as_of: ctx.as_of.clone(),
+        period: manifest::PeriodInfo {
+            label: a.period.label.clone(),
+            first_day: a.period.first_day.to_string(),
+            last_day: a.period.last_day.to_string(),
+        },
+        inputs: manifest::input_entries(a.inputs),
+        exceptions_register: a.register.clone(),
+        outputs: manifest::output_entries(&files),
+    };
+    files.push(file(manifest::FILE_NAME, manifest::to_bytes(&m)));
+    files.sort_by(|x, y| x.path.cmp(&y.path));
     Ok(files)
 }

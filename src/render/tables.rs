@@ -1,262 +1,401 @@
-//! The CSV files of the pack: RFC 4180, comma-separated, UTF-8, CRLF line ends, header row, every cell
-//! through the spreadsheet formula guard. Column names are the contract later tools rely on.
+//! The tables of the pack, defined once and written both as CSV and as workbook sheets.
+//!
+//! CSV: RFC 4180, comma-separated, UTF-8, CRLF line ends, header row, text cells through the formula guard.
+//! Column names are the contract later tools rely on.
 
 use super::escape::spreadsheet_cell;
 use crate::aggregate::Aggregates;
-use crate::ingest::InputReport;
+use crate::exceptions::ExceptionRow;
+use crate::ingest::{InputReport, InputStatus};
 use crate::model::{Finding, TaskSet};
+use crate::period::Period;
 use crate::reconcile::{Outcome, Row};
 use crate::time::format_opt;
+use chrono::{DateTime, NaiveDate, Utc};
 
-/// Writes rows of text cells as CSV.
-pub fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+/// A typed cell: text goes through the formula guard, times stay times in the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(u64),
+    Time(Option<DateTime<Utc>>),
+    Date(Option<NaiveDate>),
+    Bool(bool),
+}
+
+impl Cell {
+    /// The cell as CSV text (before the formula guard).
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Time(t) => format_opt(t),
+            Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn opt(s: &Option<String>) -> Cell {
+    Cell::Text(s.clone().unwrap_or_default())
+}
+
+/// A header and its rows.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Writes a table as CSV.
+pub fn csv_bytes(table: &Table) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     // Writing to a Vec cannot fail; the results are checked anyway so a bug cannot pass silently.
-    w.write_record(header).expect("CSV header to memory");
-    for row in rows {
-        debug_assert_eq!(row.len(), header.len());
-        w.write_record(row.iter().map(|c| spreadsheet_cell(c).into_owned()))
+    w.write_record(&table.header).expect("CSV header to memory");
+    for row in &table.rows {
+        debug_assert_eq!(row.len(), table.header.len());
+        w.write_record(row.iter().map(|c| spreadsheet_cell(&c.text()).into_owned()))
             .expect("CSV row to memory");
     }
     w.into_inner().expect("CSV flush to memory")
 }
 
-pub const RECONCILIATION_COLUMNS: &[&str] = &[
-    "task_set_arn",
-    "account_id",
-    "account_name",
-    "region",
-    "cluster",
-    "service",
-    "outcome",
-    "securityhub_status",
-    "workflow_status",
-    "record_state",
-    "inventory_state",
-    "assign_public_ip",
-    "task_set_status",
-    "launch_type",
-    "started_by",
-    "finding_id",
-    "finding_standard",
-    "findings_for_task_set",
-    "copies_disagree",
-    "finding_updated_at",
-    "last_observed_at",
-    "task_set_created_at",
-    "severity",
-    "note_text",
-    "note_updated_by",
-    "note_updated_at",
-    "related_requirements",
-    "reason",
-];
-
-pub fn reconciliation(rows: &[Row]) -> Vec<u8> {
-    csv_bytes(
-        RECONCILIATION_COLUMNS,
-        rows.iter().map(|r| {
-            vec![
-                r.task_set_arn.clone(),
-                r.account_id.clone(),
-                r.account_name.clone(),
-                r.region.clone(),
-                r.cluster.clone(),
-                r.service.clone(),
-                r.outcome.code().to_string(),
-                r.securityhub_status.clone(),
-                r.workflow_status.clone(),
-                r.record_state.clone(),
-                r.inventory_state.code().to_string(),
-                r.assign_public_ip.clone(),
-                r.task_set_status.clone(),
-                r.launch_type.clone(),
-                r.started_by.clone(),
-                r.finding_id.clone(),
-                r.finding_standard.clone(),
-                r.findings_for_task_set.to_string(),
-                r.copies_disagree.to_string(),
-                format_opt(&r.finding_updated_at),
-                format_opt(&r.last_observed_at),
-                format_opt(&r.task_set_created_at),
-                r.severity.clone(),
-                r.note_text.clone(),
-                r.note_updated_by.clone(),
-                format_opt(&r.note_updated_at),
-                r.related_requirements.join("; "),
-                r.reason.clone(),
-            ]
-        }),
-    )
+pub fn reconciliation(rows: &[Row], period: &Period, catalog_label: &str) -> Table {
+    Table {
+        header: vec![
+            "task_set_arn",
+            "account_id",
+            "account_name",
+            "region",
+            "cluster",
+            "service",
+            "outcome",
+            "securityhub_status",
+            "workflow_status",
+            "record_state",
+            "inventory_state",
+            "assign_public_ip",
+            "task_set_status",
+            "launch_type",
+            "started_by",
+            "finding_id",
+            "finding_standard",
+            "findings_for_task_set",
+            "copies_disagree",
+            "finding_updated_at",
+            "last_observed_at",
+            "observed_in_period",
+            "task_set_created_at",
+            "severity",
+            "note_text",
+            "note_updated_by",
+            "note_updated_at",
+            "related_requirements",
+            "requirement_mapping",
+            "reason",
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    t(&r.task_set_arn),
+                    t(&r.account_id),
+                    t(&r.account_name),
+                    t(&r.region),
+                    t(&r.cluster),
+                    t(&r.service),
+                    t(r.outcome.code()),
+                    t(&r.securityhub_status),
+                    t(&r.workflow_status),
+                    t(&r.record_state),
+                    t(r.inventory_state.code()),
+                    t(&r.assign_public_ip),
+                    t(&r.task_set_status),
+                    t(&r.launch_type),
+                    t(&r.started_by),
+                    t(&r.finding_id),
+                    t(&r.finding_standard),
+                    Cell::Int(r.findings_for_task_set as u64),
+                    Cell::Bool(r.copies_disagree),
+                    Cell::Time(r.finding_updated_at),
+                    Cell::Time(r.last_observed_at),
+                    t(r.last_observed_at
+                        .map(|o| period.place(&o).as_str())
+                        .unwrap_or("")),
+                    Cell::Time(r.task_set_created_at),
+                    t(&r.severity),
+                    t(&r.note_text),
+                    t(&r.note_updated_by),
+                    Cell::Time(r.note_updated_at),
+                    t(r.related_requirements.join("; ")),
+                    t(requirement_mapping(r, catalog_label)),
+                    t(&r.reason),
+                ]
+            })
+            .collect(),
+    }
 }
 
-pub const FINDING_COLUMNS: &[&str] = &[
-    "finding_id",
-    "task_set_arn",
-    "format",
-    "account_id",
-    "account_name",
-    "region",
-    "cluster",
-    "service",
-    "generator_id",
-    "control_id_source",
-    "standard",
-    "compliance_status",
-    "workflow_status",
-    "record_state",
-    "severity",
-    "title",
-    "first_observed_at",
-    "last_observed_at",
-    "created_at",
-    "updated_at",
-    "note_text",
-    "note_updated_by",
-    "note_updated_at",
-    "related_requirements",
-    "source_file",
-    "source_record",
-];
-
-pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Vec<u8> {
-    csv_bytes(
-        FINDING_COLUMNS,
-        findings.iter().map(|f| {
-            let fmt = serde_json::to_value(f.format).ok();
-            let src = serde_json::to_value(f.control_id_source).ok();
-            vec![
-                f.id.clone(),
-                f.task_set_arn.clone(),
-                fmt.and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                f.account_id.clone(),
-                f.account_name.clone().unwrap_or_default(),
-                f.region.clone(),
-                f.cluster.clone(),
-                f.service.clone(),
-                f.generator_id.clone(),
-                src.and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                f.standard.clone().unwrap_or_default(),
-                f.compliance_status.as_str().to_string(),
-                f.workflow_status
-                    .as_ref()
-                    .map(|w| w.as_str().to_string())
-                    .unwrap_or_default(),
-                f.record_state.as_str().to_string(),
-                f.severity.clone().unwrap_or_default(),
-                f.title.clone(),
-                format_opt(&f.first_observed_at),
-                format_opt(&f.last_observed_at),
-                format_opt(&f.created_at),
-                format_opt(&f.updated_at),
-                f.note.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
-                f.note
-                    .as_ref()
-                    .map(|n| n.updated_by.clone())
-                    .unwrap_or_default(),
-                f.note
-                    .as_ref()
-                    .map(|n| format_opt(&n.updated_at))
-                    .unwrap_or_default(),
-                f.related_requirements.join("; "),
-                inputs
-                    .get(f.origin.input)
-                    .map(|i| i.path.clone())
-                    .unwrap_or_default(),
-                f.origin.record.to_string(),
-            ]
-        }),
-    )
+/// Where a row's PCI DSS 1.4.4 mapping comes from: the finding's own `RelatedRequirements`, or the catalog.
+pub fn requirement_mapping(r: &Row, catalog_label: &str) -> &'static str {
+    if r.related_requirements.iter().any(|q| q == catalog_label) {
+        "finding"
+    } else {
+        "catalog"
+    }
 }
 
-pub const TASK_SET_COLUMNS: &[&str] = &[
-    "task_set_arn",
-    "id",
-    "account_id",
-    "region",
-    "cluster",
-    "service",
-    "status",
-    "assign_public_ip",
-    "subnets",
-    "security_groups",
-    "launch_type",
-    "task_definition",
-    "started_by",
-    "external_id",
-    "stability_status",
-    "created_at",
-    "updated_at",
-    "target_groups",
-    "source_file",
-];
+pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
+    let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    Table {
+        header: vec![
+            "finding_id",
+            "task_set_arn",
+            "format",
+            "account_id",
+            "account_name",
+            "region",
+            "cluster",
+            "service",
+            "generator_id",
+            "control_id_source",
+            "standard",
+            "compliance_status",
+            "workflow_status",
+            "record_state",
+            "severity",
+            "title",
+            "first_observed_at",
+            "last_observed_at",
+            "created_at",
+            "updated_at",
+            "note_text",
+            "note_updated_by",
+            "note_updated_at",
+            "related_requirements",
+            "source_file",
+            "source_record",
+        ],
+        rows: findings
+            .iter()
+            .map(|f| {
+                vec![
+                    t(&f.id),
+                    t(&f.task_set_arn),
+                    t(word(serde_json::to_value(f.format).unwrap_or_default())),
+                    t(&f.account_id),
+                    opt(&f.account_name),
+                    t(&f.region),
+                    t(&f.cluster),
+                    t(&f.service),
+                    t(&f.generator_id),
+                    t(word(
+                        serde_json::to_value(f.control_id_source).unwrap_or_default(),
+                    )),
+                    opt(&f.standard),
+                    t(f.compliance_status.as_str()),
+                    t(f.workflow_status.as_ref().map(|w| w.as_str()).unwrap_or("")),
+                    t(f.record_state.as_str()),
+                    opt(&f.severity),
+                    t(&f.title),
+                    Cell::Time(f.first_observed_at),
+                    Cell::Time(f.last_observed_at),
+                    Cell::Time(f.created_at),
+                    Cell::Time(f.updated_at),
+                    t(f.note.as_ref().map(|n| n.text.as_str()).unwrap_or("")),
+                    t(f.note.as_ref().map(|n| n.updated_by.as_str()).unwrap_or("")),
+                    Cell::Time(f.note.as_ref().and_then(|n| n.updated_at)),
+                    t(f.related_requirements.join("; ")),
+                    t(inputs
+                        .get(f.origin.input)
+                        .map(|i| i.path.as_str())
+                        .unwrap_or("")),
+                    Cell::Int(f.origin.record),
+                ]
+            })
+            .collect(),
+    }
+}
 
 pub fn task_sets<'a>(
     task_sets: impl IntoIterator<Item = &'a TaskSet>,
     inputs: &[InputReport],
-) -> Vec<u8> {
-    csv_bytes(
-        TASK_SET_COLUMNS,
-        task_sets.into_iter().map(|t| {
-            vec![
-                t.arn.clone(),
-                t.id.clone(),
-                t.account_id.clone(),
-                t.region.clone(),
-                t.cluster.clone(),
-                t.service.clone(),
-                t.status
-                    .as_ref()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                t.assign_public_ip
-                    .as_ref()
-                    .map(|a| a.as_str().to_string())
-                    .unwrap_or_else(|| "NOT_AWSVPC".to_string()),
-                t.subnets.join(" "),
-                t.security_groups.join(" "),
-                t.launch_type.clone().unwrap_or_default(),
-                t.task_definition.clone().unwrap_or_default(),
-                t.started_by.clone().unwrap_or_default(),
-                t.external_id.clone().unwrap_or_default(),
-                t.stability_status.clone().unwrap_or_default(),
-                format_opt(&t.created_at),
-                format_opt(&t.updated_at),
-                t.load_balancers
-                    .iter()
-                    .filter_map(|lb| {
-                        lb.target_group_arn
-                            .clone()
-                            .or(lb.load_balancer_name.clone())
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                inputs
-                    .get(t.origin.input)
-                    .map(|i| i.path.clone())
-                    .unwrap_or_default(),
-            ]
-        }),
-    )
+) -> Table {
+    Table {
+        header: vec![
+            "task_set_arn",
+            "id",
+            "account_id",
+            "region",
+            "cluster",
+            "service",
+            "status",
+            "assign_public_ip",
+            "subnets",
+            "security_groups",
+            "launch_type",
+            "task_definition",
+            "started_by",
+            "external_id",
+            "stability_status",
+            "created_at",
+            "updated_at",
+            "target_groups",
+            "source_file",
+        ],
+        rows: task_sets
+            .into_iter()
+            .map(|ts| {
+                vec![
+                    t(&ts.arn),
+                    t(&ts.id),
+                    t(&ts.account_id),
+                    t(&ts.region),
+                    t(&ts.cluster),
+                    t(&ts.service),
+                    t(ts.status.as_ref().map(|s| s.as_str()).unwrap_or("")),
+                    t(ts.assign_public_ip
+                        .as_ref()
+                        .map(|a| a.as_str())
+                        .unwrap_or("NOT_AWSVPC")),
+                    t(ts.subnets.join(" ")),
+                    t(ts.security_groups.join(" ")),
+                    opt(&ts.launch_type),
+                    opt(&ts.task_definition),
+                    opt(&ts.started_by),
+                    opt(&ts.external_id),
+                    opt(&ts.stability_status),
+                    Cell::Time(ts.created_at),
+                    Cell::Time(ts.updated_at),
+                    t(ts.load_balancers
+                        .iter()
+                        .filter_map(|lb| {
+                            lb.target_group_arn
+                                .clone()
+                                .or(lb.load_balancer_name.clone())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")),
+                    t(inputs
+                        .get(ts.origin.input)
+                        .map(|i| i.path.as_str())
+                        .unwrap_or("")),
+                ]
+            })
+            .collect(),
+    }
 }
 
-pub fn by_account(agg: &Aggregates) -> Vec<u8> {
+pub fn by_account(agg: &Aggregates) -> Table {
     let mut header = vec!["account_id", "account_name", "task_sets", "exposed"];
     header.extend(Outcome::ALL.iter().map(|o| o.code()));
-    csv_bytes(
-        &header,
-        agg.by_account.iter().map(|b| {
-            let mut row = b.key.clone();
-            row.push(b.total.to_string());
-            row.push(b.exposed.to_string());
-            row.extend(b.counts.iter().map(u64::to_string));
-            row
-        }),
-    )
+    Table {
+        header,
+        rows: agg
+            .by_account
+            .iter()
+            .map(|b| {
+                let mut row: Vec<Cell> = b.key.iter().map(t).collect();
+                row.push(Cell::Int(b.total));
+                row.push(Cell::Int(b.exposed));
+                row.extend(b.counts.iter().map(|n| Cell::Int(*n)));
+                row
+            })
+            .collect(),
+    }
+}
+
+pub fn exceptions(rows: &[ExceptionRow]) -> Table {
+    Table {
+        header: vec![
+            "task_set_arn",
+            "account_id",
+            "account_name",
+            "outcome",
+            "status",
+            "note_text",
+            "note_updated_by",
+            "note_updated_at",
+            "register_line",
+            "register_task_set_arn",
+            "justification",
+            "approver",
+            "ticket",
+            "expires",
+        ],
+        rows: rows
+            .iter()
+            .map(|e| {
+                vec![
+                    t(&e.task_set_arn),
+                    t(&e.account_id),
+                    t(&e.account_name),
+                    t(&e.outcome),
+                    t(e.status.code()),
+                    t(&e.note_text),
+                    t(&e.note_updated_by),
+                    Cell::Time(e.note_updated_at),
+                    t(e.register_line.map(|l| l.to_string()).unwrap_or_default()),
+                    t(&e.register_task_set_arn),
+                    t(&e.justification),
+                    t(&e.approver),
+                    t(&e.ticket),
+                    Cell::Date(e.expires),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn inputs(inputs: &[InputReport]) -> Table {
+    Table {
+        header: vec![
+            "path",
+            "status",
+            "why",
+            "kind",
+            "size",
+            "sha256",
+            "records_read",
+            "records_used",
+            "ecs16_findings",
+            "task_sets",
+            "problems",
+        ],
+        rows: inputs
+            .iter()
+            .map(|i| {
+                let (status, why) = match &i.status {
+                    InputStatus::Used => ("used", String::new()),
+                    InputStatus::Rejected(w) => ("rejected", w.clone()),
+                    InputStatus::Skipped(w) => ("skipped", w.clone()),
+                };
+                vec![
+                    t(&i.path),
+                    t(status),
+                    t(why),
+                    t(&i.kind),
+                    Cell::Int(i.size),
+                    t(&i.sha256),
+                    Cell::Int(i.records_read()),
+                    Cell::Int(i.records_used()),
+                    Cell::Int(i.ecs16_findings),
+                    Cell::Int(i.task_sets),
+                    t(i.problems
+                        .iter()
+                        .map(|p| format!("record {}: {}", p.record, p.message))
+                        .collect::<Vec<_>>()
+                        .join("\n")),
+                ]
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -265,12 +404,17 @@ mod tests {
 
     #[test]
     fn csv_round_trips_and_guards_formulas() {
-        let bytes = csv_bytes(&["a", "b"], vec![vec!["=1+1".into(), "x,\"y\"\nz".into()]]);
+        let table = Table {
+            header: vec!["a", "b", "c"],
+            rows: vec![vec![t("=1+1"), t("x,\"y\"\nz"), Cell::Int(3)]],
+        };
+        let bytes = csv_bytes(&table);
         let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.starts_with("a,b\r\n"));
+        assert!(text.starts_with("a,b,c\r\n"));
         let mut r = csv::Reader::from_reader(bytes.as_slice());
         let rec = r.records().next().unwrap().unwrap();
         assert_eq!(&rec[0], "'=1+1");
         assert_eq!(&rec[1], "x,\"y\"\nz");
+        assert_eq!(&rec[2], "3");
     }
 }

@@ -1,0 +1,281 @@
+//! The exceptions register: accepted risks as Security Hub records them (a SUPPRESSED finding with its note)
+//! checked against the organisation's own register (`--exceptions FILE`).
+//!
+//! The register is a CSV with header `task_set_arn,justification,approver,ticket,expires`; an ARN ending in
+//! `*` covers every task set whose ARN starts with the text before it. A suppressed finding with no entry is
+//! `undocumented`; an entry whose `expires` is before `as_of` is `expired`; an entry that matches no task set is
+//! `unused`. When several entries match, an exact ARN beats a prefix, a longer prefix beats a shorter one, and
+//! an earlier line beats a later one.
+
+use crate::reconcile::{Outcome, Row};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::path::Path;
+
+pub const REGISTER_COLUMNS: [&str; 5] = [
+    "task_set_arn",
+    "justification",
+    "approver",
+    "ticket",
+    "expires",
+];
+
+/// One line of the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegisterEntry {
+    pub line: u64,
+    pub task_set_arn: String,
+    pub justification: String,
+    pub approver: String,
+    pub ticket: String,
+    pub expires: Option<NaiveDate>,
+}
+
+impl RegisterEntry {
+    /// How well the entry matches an ARN: `None` when it does not; higher is better.
+    fn specificity(&self, arn: &str) -> Option<usize> {
+        match self.task_set_arn.strip_suffix('*') {
+            Some(prefix) => arn.starts_with(prefix).then_some(prefix.len()),
+            None => (self.task_set_arn == arn).then_some(usize::MAX),
+        }
+    }
+}
+
+/// Reads the register. Errors say `PATH:LINE: what is wrong`.
+pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, String> {
+    let shown = path.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{shown}:1: {e}"))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let index = |name: &str| {
+        header.iter().position(|h| h == name).ok_or_else(|| {
+            format!(
+                "{shown}:1: the header must name the columns {}; `{name}` is missing",
+                REGISTER_COLUMNS.join(",")
+            )
+        })
+    };
+    let cols = REGISTER_COLUMNS.map(index);
+    let cols: Vec<usize> = cols.into_iter().collect::<Result<_, _>>()?;
+    let mut entries = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            format!("{shown}:{line}: {e}")
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let get = |i: usize| record.get(cols[i]).unwrap_or_default().to_string();
+        let arn = get(0);
+        if arn.is_empty() {
+            return Err(format!("{shown}:{line}: task_set_arn is empty"));
+        }
+        let expires_text = get(4);
+        let expires = if expires_text.is_empty() {
+            None
+        } else {
+            Some(parse_date(&expires_text).map_err(|e| format!("{shown}:{line}: expires: {e}"))?)
+        };
+        entries.push(RegisterEntry {
+            line,
+            task_set_arn: arn,
+            justification: get(1),
+            approver: get(2),
+            ticket: get(3),
+            expires,
+        });
+    }
+    Ok(entries)
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    crate::time::parse_str(text)
+        .map(|t| t.date_naive())
+        .map_err(|_| format!("{text:?} is not a date like 2026-12-31"))
+}
+
+/// Where an exception stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExceptionStatus {
+    /// Suppressed in Security Hub and covered by a register entry that has not expired.
+    Documented,
+    /// Suppressed in Security Hub with no register entry.
+    Undocumented,
+    /// Covered by a register entry whose `expires` is before `as_of`.
+    Expired,
+    /// A register entry covers the task set but Security Hub does not suppress its finding.
+    NotSuppressed,
+    /// A register entry that matches no task set.
+    Unused,
+}
+
+impl ExceptionStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ExceptionStatus::Documented => "documented",
+            ExceptionStatus::Undocumented => "undocumented",
+            ExceptionStatus::Expired => "expired",
+            ExceptionStatus::NotSuppressed => "not-suppressed",
+            ExceptionStatus::Unused => "unused",
+        }
+    }
+}
+
+/// One line of `data/exceptions.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionRow {
+    pub task_set_arn: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub outcome: String,
+    pub status: ExceptionStatus,
+    pub note_text: String,
+    pub note_updated_by: String,
+    pub note_updated_at: Option<DateTime<Utc>>,
+    pub register_line: Option<u64>,
+    pub register_task_set_arn: String,
+    pub justification: String,
+    pub approver: String,
+    pub ticket: String,
+    pub expires: Option<NaiveDate>,
+}
+
+fn is_suppressed(r: &Row) -> bool {
+    r.workflow_status == "SUPPRESSED" && r.outcome != Outcome::Gone
+}
+
+/// Checks every suppressed task set and every register entry. Rows come first (by ARN), then unused entries.
+pub fn evaluate(
+    rows: &[Row],
+    register: &[RegisterEntry],
+    as_of: &DateTime<Utc>,
+) -> Vec<ExceptionRow> {
+    let mut used = vec![false; register.len()];
+    let mut out = Vec::new();
+    for r in rows {
+        let best = register
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                e.specificity(&r.task_set_arn)
+                    .map(|s| (s, std::cmp::Reverse(e.line), i))
+            })
+            .max()
+            .map(|(_, _, i)| i);
+        let suppressed = is_suppressed(r);
+        if !suppressed && best.is_none() {
+            continue;
+        }
+        let entry = best.map(|i| {
+            used[i] = true;
+            &register[i]
+        });
+        let status = match entry {
+            Some(e) if e.expires.is_some_and(|d| d < as_of.date_naive()) => {
+                ExceptionStatus::Expired
+            }
+            Some(_) if !suppressed => ExceptionStatus::NotSuppressed,
+            Some(_) => ExceptionStatus::Documented,
+            None => ExceptionStatus::Undocumented,
+        };
+        out.push(ExceptionRow {
+            task_set_arn: r.task_set_arn.clone(),
+            account_id: r.account_id.clone(),
+            account_name: r.account_name.clone(),
+            outcome: r.outcome.code().to_string(),
+            status,
+            note_text: r.note_text.clone(),
+            note_updated_by: r.note_updated_by.clone(),
+            note_updated_at: r.note_updated_at,
+            register_line: entry.map(|e| e.line),
+            register_task_set_arn: entry.map(|e| e.task_set_arn.clone()).unwrap_or_default(),
+            justification: entry.map(|e| e.justification.clone()).unwrap_or_default(),
+            approver: entry.map(|e| e.approver.clone()).unwrap_or_default(),
+            ticket: entry.map(|e| e.ticket.clone()).unwrap_or_default(),
+            expires: entry.and_then(|e| e.expires),
+        });
+    }
+    for (e, _) in register.iter().zip(&used).filter(|(_, u)| !**u) {
+        out.push(ExceptionRow {
+            task_set_arn: String::new(),
+            account_id: String::new(),
+            account_name: String::new(),
+            outcome: String::new(),
+            status: ExceptionStatus::Unused,
+            note_text: String::new(),
+            note_updated_by: String::new(),
+            note_updated_at: None,
+            register_line: Some(e.line),
+            register_task_set_arn: e.task_set_arn.clone(),
+            justification: e.justification.clone(),
+            approver: e.approver.clone(),
+            ticket: e.ticket.clone(),
+            expires: e.expires,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(line: u64, arn: &str, expires: Option<&str>) -> RegisterEntry {
+        RegisterEntry {
+            line,
+            task_set_arn: arn.into(),
+            justification: "j".into(),
+            approver: "a".into(),
+            ticket: "t".into(),
+            expires: expires.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+        }
+    }
+
+    #[test]
+    fn exact_beats_prefix_and_longer_prefix_beats_shorter() {
+        let arn = "arn:aws:ecs:eu-west-1:1:task-set/c/s/ecs-svc/1";
+        let short = entry(2, "arn:aws:ecs:eu-west-1:1:*", None);
+        let long = entry(3, "arn:aws:ecs:eu-west-1:1:task-set/c/*", None);
+        let exact = entry(4, arn, None);
+        assert!(short.specificity(arn) < long.specificity(arn));
+        assert!(long.specificity(arn) < exact.specificity(arn));
+        assert_eq!(
+            entry(5, "arn:aws:ecs:us-east-1:*", None).specificity(arn),
+            None
+        );
+    }
+
+    #[test]
+    fn loading_checks_header_and_dates() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("register.csv");
+        std::fs::write(&p, "task_set_arn,justification,approver,ticket,expires\narn:x*,why,ciso,RISK-1,2026-12-31\n").unwrap();
+        let e = load(&p).unwrap();
+        assert_eq!(
+            (e[0].line, e[0].expires.unwrap().to_string()),
+            (2, "2026-12-31".to_string())
+        );
+        std::fs::write(&p, "task_set_arn,justification\narn:x,why\n").unwrap();
+        assert!(load(&p)
+            .unwrap_err()
+            .contains(":1: the header must name the columns"));
+        std::fs::write(
+            &p,
+            "task_set_arn,justification,approver,ticket,expires\narn:x,why,ciso,RISK-1,soon\n",
+        )
+        .unwrap();
+        assert!(load(&p)
+            .unwrap_err()
+            .ends_with(":2: expires: \"soon\" is not a date like 2026-12-31"));
+    }
+}

@@ -1,0 +1,269 @@
+//! `manifest.json`: what a pack was built from and with, and the SHA-256 of every file in it, so an assessor
+//! can check the pack offline with `ecs16-evidence verify PACK` (or `sha256sum`). The manifest does not
+//! list itself.
+
+use crate::ingest::{reader, InputReport, InputStatus};
+use crate::render::PackFile;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Component, Path};
+
+pub const FILE_NAME: &str = "manifest.json";
+pub const SCHEMA: &str = "ecs16-evidence/manifest/v1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub schema: String,
+    pub tool: Tool,
+    pub catalog_version: String,
+    pub options: RunOptions,
+    pub as_of: String,
+    pub period: PeriodInfo,
+    pub inputs: Vec<InputEntry>,
+    pub exceptions_register: Option<FileEntry>,
+    pub outputs: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// The options that shape a pack's content (not where it was written).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RunOptions {
+    pub inputs: Vec<String>,
+    pub as_of: Option<String>,
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub exceptions: Option<String>,
+    pub skip_bad_inputs: bool,
+    pub fail_on: Vec<String>,
+    pub org: Option<String>,
+    pub assessor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PeriodInfo {
+    pub label: String,
+    pub first_day: String,
+    pub last_day: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InputEntry {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub kind: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub why: Option<String>,
+    pub records_read: u64,
+    pub records_used: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    reader::hex(&Sha256::digest(bytes))
+}
+
+pub fn input_entries(inputs: &[InputReport]) -> Vec<InputEntry> {
+    inputs
+        .iter()
+        .map(|i| {
+            let (status, why) = match &i.status {
+                InputStatus::Used => ("used", None),
+                InputStatus::Rejected(w) => ("rejected", Some(w.clone())),
+                InputStatus::Skipped(w) => ("skipped", Some(w.clone())),
+            };
+            InputEntry {
+                path: i.path.clone(),
+                sha256: i.sha256.clone(),
+                size: i.size,
+                kind: i.kind.clone(),
+                status: status.to_string(),
+                why,
+                records_read: i.records_read(),
+                records_used: i.records_used(),
+            }
+        })
+        .collect()
+}
+
+pub fn output_entries(files: &[PackFile]) -> Vec<FileEntry> {
+    files
+        .iter()
+        .filter(|f| f.path != FILE_NAME)
+        .map(|f| FileEntry {
+            path: f.path.clone(),
+            sha256: sha256_hex(&f.bytes),
+            size: f.bytes.len() as u64,
+        })
+        .collect()
+}
+
+pub fn to_bytes(m: &Manifest) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(m).expect("plain data serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// What `verify` found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verification {
+    pub verified: usize,
+    pub changed: Vec<String>,
+    pub missing: Vec<String>,
+    pub added: Vec<String>,
+}
+
+impl Verification {
+    pub fn ok(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.added.is_empty()
+    }
+
+    /// One line per problem, sorted by path; `OK: N files verified` when there is none.
+    pub fn lines(&self) -> Vec<String> {
+        if self.ok() {
+            return vec![format!("OK: {} files verified", self.verified)];
+        }
+        let mut lines: Vec<(String, &str)> = Vec::new();
+        lines.extend(self.changed.iter().map(|p| (p.clone(), "changed")));
+        lines.extend(self.missing.iter().map(|p| (p.clone(), "missing")));
+        lines.extend(self.added.iter().map(|p| (p.clone(), "added")));
+        lines.sort();
+        lines
+            .into_iter()
+            .map(|(p, what)| format!("{what}: {p}"))
+            .collect()
+    }
+}
+
+fn files_in(dir: &Path, base: &Path, out: &mut BTreeSet<String>) -> std::io::Result<()> {
+    for e in fs::read_dir(dir)? {
+        let e = e?;
+        let p = e.path();
+        let rel = p.strip_prefix(base).unwrap_or(&p);
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if e.file_type()?.is_dir() {
+            files_in(&p, base, out)?;
+        } else {
+            out.insert(rel);
+        }
+    }
+    Ok(())
+}
+
+/// A manifest path that stays inside the pack.
+fn is_inside(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Re-hashes a pack against its manifest.
+pub fn verify(pack: &Path) -> Result<Verification, String> {
+    let manifest_path = pack.join(FILE_NAME);
+    let text = fs::read(&manifest_path)
+        .map_err(|e| format!("{}: {}", manifest_path.display(), reader::io_message(&e)))?;
+    let m: Manifest = serde_json::from_slice(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not an ecs16-evidence manifest: {e}",
+            manifest_path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if m.schema != SCHEMA {
+        return Err(format!(
+            "{}: schema {:?}, expected {SCHEMA}",
+            manifest_path.display(),
+            m.schema
+        ));
+    }
+    let mut present = BTreeSet::new();
+    files_in(pack, pack, &mut present).map_err(|e| format!("{}: {e}", pack.display()))?;
+    present.remove(FILE_NAME);
+    let mut v = Verification::default();
+    for entry in &m.outputs {
+        if !is_inside(&entry.path) {
+            v.changed.push(format!(
+                "{} (the manifest names a path outside the pack)",
+                entry.path
+            ));
+            continue;
+        }
+        let path = pack.join(&entry.path);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                v.changed.push(format!("{} (now a symlink)", entry.path))
+            }
+            Ok(_) => match fs::read(&path) {
+                Ok(bytes)
+                    if bytes.len() as u64 == entry.size && sha256_hex(&bytes) == entry.sha256 =>
+                {
+                    v.verified += 1
+                }
+                Ok(_) => v.changed.push(entry.path.clone()),
+                Err(e) => v
+                    .changed
+                    .push(format!("{} ({})", entry.path, reader::io_message(&e))),
+            },
+            Err(_) => v.missing.push(entry.path.clone()),
+        }
+        present.remove(&entry.path);
+    }
+    v.added = present.into_iter().collect();
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_must_stay_inside_the_pack() {
+        assert!(is_inside("data/reconciliation.csv"));
+        for bad in ["../x", "/etc/passwd", "data/../../x", ""] {
+            assert!(!is_inside(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lines_are_sorted_and_named() {
+        let v = Verification {
+            verified: 3,
+            changed: vec!["b.csv".into()],
+            missing: vec!["a.md".into()],
+            added: vec!["c.txt".into()],
+        };
+        assert_eq!(
+            v.lines(),
+            vec!["missing: a.md", "changed: b.csv", "added: c.txt"]
+        );
+        assert_eq!(
+            Verification {
+                verified: 4,
+                ..Default::default()
+            }
+            .lines(),
+            vec!["OK: 4 files verified"]
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! `evidence.xlsx`: the same tables as the CSV files, one sheet each, for auditors who filter and pivot.
+//!
+//! Header row frozen, autofilter on, widths from the content, times as real Excel date-times (UTC). Text a
+//! spreadsheet would evaluate is written as a string cell with Excel's quote prefix, so it stays text even
+//! when edited. Document properties come from `as_of`, never from the clock, so the file is reproducible.
+
+use super::escape::is_formula_like;
+use super::tables::{Cell, Table};
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+/// A workbook: the Summary sheet's lines, then one table per sheet.
+pub struct WorkbookSpec<'a> {
+    pub title: String,
+    pub as_of: DateTime<Utc>,
+    pub summary: Vec<(String, String)>,
+    pub summary_table: &'a Table,
+    pub sheets: Vec<(&'a str, &'a Table)>,
+}
+
+fn excel_time(t: &DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms_milli(
+        t.hour() as u16,
+        t.minute() as u8,
+        t.second() as u8,
+        (t.nanosecond() / 1_000_000).min(999) as u16,
+    )
+}
+
+struct Formats {
+    header: Format,
+    time: Format,
+    date: Format,
+    quoted: Format,
+    wrap: Format,
+}
+
+fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    if is_formula_like(s) {
+        ws.write_string_with_format(row, col, s, &f.quoted)?;
+    } else if s.contains('\n') {
+        ws.write_string_with_format(row, col, s, &f.wrap)?;
+    } else {
+        ws.write_string(row, col, s)?;
+    }
+    Ok(())
+}
+
+fn write_table(
+    ws: &mut Worksheet,
+    first_row: u32,
+    table: &Table,
+    f: &Formats,
+    filter: bool,
+) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = table.header.iter().map(|h| h.len()).collect();
+    for (c, h) in table.header.iter().enumerate() {
+        ws.write_string_with_format(first_row, c as u16, *h, &f.header)?;
+    }
+    for (i, row) in table.rows.iter().enumerate() {
+        let r = first_row + 1 + i as u32;
+        for (c, cell) in row.iter().enumerate() {
+            let col = c as u16;
+            let width = match cell {
+                Cell::Text(s) => {
+                    write_text(ws, r, col, s, f)?;
+                    s.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+                }
+                Cell::Int(n) => {
+                    ws.write_number(r, col, *n as f64)?;
+                    n.to_string().len()
+                }
+                Cell::Bool(b) => {
+                    ws.write_boolean(r, col, *b)?;
+                    5
+                }
+                Cell::Time(Some(t)) => {
+                    ws.write_datetime_with_format(r, col, excel_time(t)?, &f.time)?;
+                    19
+                }
+                Cell::Date(Some(d)) => {
+                    let x =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    ws.write_datetime_with_format(r, col, x, &f.date)?;
+                    10
+                }
+                Cell::Time(None) | Cell::Date(None) => 0,
+            };
+            widths[c] = widths[c].max(width);
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w as f64 + 2.0).clamp(8.0, 70.0))?;
+    }
+    if filter {
+        ws.set_freeze_panes(first_row + 1, 0)?;
+        let last_row = first_row + table.rows.len() as u32;
+        ws.autofilter(
+            first_row,
+            0,
+            last_row,
+            table.header.len().saturating_sub(1) as u16,
+        )?;
+    }
+    Ok(())
+}
+
+/// Builds the workbook in memory.
+pub fn build(spec: &WorkbookSpec<'_>) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats {
+        header: Format::new().set_bold().set_background_color("F2F2F2"),
+        time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+        quoted: Format::new().set_quote_prefix(),
+        wrap: Format::new().set_text_wrap(),
+    };
+    let mut wb = Workbook::new();
+    let created = excel_time(&spec.as_of)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&spec.title)
+            .set_author("ecs16-evidence")
+            .set_creation_datetime(&created),
+    );
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Summary")?;
+        for (i, (k, v)) in spec.summary.iter().enumerate() {
+            ws.write_string_with_format(i as u32, 0, k, &f.header)?;
+            write_text(ws, i as u32, 1, v, &f)?;
+        }
+        let start = spec.summary.len() as u32 + 1;
+        write_table(ws, start, spec.summary_table, &f, false)?;
+        ws.set_column_width(0, 28)?;
+        ws.set_column_width(1, 24)?;
+    }
+    for (name, table) in &spec.sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name)?;
+        write_table(ws, 0, table, &f, true)?;
+    }
+    wb.save_to_buffer()
+}
