@@ -113,7 +113,7 @@ pub enum ExceptionStatus {
     Undocumented,
     /// Covered by a register entry whose `expires` is before `as_of`.
     Expired,
-    /// A register entry covers the task set but Security Hub does not suppress its finding.
+    /// A register entry covers an exposed task set but Security Hub does not suppress its finding.
     NotSuppressed,
     /// A register entry that matches no task set.
     Unused,
@@ -173,13 +173,14 @@ pub fn evaluate(
             .max()
             .map(|(_, _, i)| i);
         let suppressed = is_suppressed(r);
-        if !suppressed && best.is_none() {
+        if let Some(i) = best {
+            used[i] = true;
+        }
+        // A prefix entry also covers compliant or gone task sets of its service: nothing to say about those.
+        if !suppressed && (best.is_none() || !r.outcome.is_exposed()) {
             continue;
         }
-        let entry = best.map(|i| {
-            used[i] = true;
-            &register[i]
-        });
+        let entry = best.map(|i| &register[i]);
         let status = match entry {
             Some(e) if e.expires.is_some_and(|d| d < as_of.date_naive()) => {
                 ExceptionStatus::Expired

@@ -6,6 +6,8 @@ mod support;
 mod contract;
 mod determinism;
 mod errors;
+mod evidence;
+mod integrity;
 mod outcomes;
 mod samples;
 mod shapes;
