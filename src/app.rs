@@ -4,7 +4,7 @@
 //! that fails `verify`, `inspect` with unreadable files); 2 the run could not be done (bad input, bad usage,
 //! refused output).
 
-use crate::cli::{Cli, Command, InspectArgs, ReportArgs, VerifyArgs};
+use crate::cli::{Cli, Command, InspectArgs, ReportArgs, TemplatesArgs, VerifyArgs};
 use crate::ingest::{self, InputStatus};
 use crate::manifest::{self, FileEntry, RunOptions};
 use crate::period::Period;
@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report(&args),
         Command::Inspect(args) => inspect(&args),
         Command::Verify(args) => verify(&args),
+        Command::Templates(args) => templates(&args),
     }
 }
 
@@ -79,13 +80,17 @@ fn run_options(args: &ReportArgs) -> RunOptions {
         fail_on: args.fail_on.iter().map(|o| o.code().to_string()).collect(),
         org: args.org.clone(),
         assessor: args.assessor.clone(),
+        templates: args.templates.as_ref().map(|p| p.display().to_string()),
     }
 }
 
 fn report(args: &ReportArgs) -> Result<ExitCode> {
     // Refuse an unusable --out and a broken register before reading gigabytes of input.
     pack::check_target(&args.out, args.force)?;
-    let renderer = Renderer::built_in()?;
+    let renderer = match &args.templates {
+        Some(dir) => Renderer::with_overrides(dir)?,
+        None => Renderer::built_in()?,
+    };
     let (register, register_file) = match &args.exceptions {
         Some(path) => {
             let entries = exceptions::load(path).map_err(anyhow::Error::msg)?;
@@ -136,9 +141,15 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         exceptions: &exception_rows,
         register: register_file,
         remediation: &plan,
+        exposure_points: &[],
         options: &options,
     };
     let files = render::render(&analysis, &renderer)?;
+    if let Some(path) = &args.dump_context {
+        let ctx = render::context_for(&analysis);
+        std::fs::write(path, Renderer::context_json(&ctx))
+            .with_context(|| format!("{}: cannot be written", path.display()))?;
+    }
     pack::write(&args.out, &files, args.force)?;
 
     if args.verbose {
@@ -198,6 +209,21 @@ fn gate(fail_on: &[Outcome], aggregates: &aggregate::Aggregates) -> Result<ExitC
     }
     eprintln!("fail-on: {} (the pack was written)", hits.join(", "));
     Ok(ExitCode::from(1))
+}
+
+fn templates(args: &TemplatesArgs) -> Result<ExitCode> {
+    let written =
+        crate::render::templates::write_out(&args.dir, args.force).map_err(anyhow::Error::msg)?;
+    let mut out = io::stdout().lock();
+    for w in written {
+        writeln!(out, "wrote {w}")?;
+    }
+    writeln!(
+        out,
+        "use them with: ecs16-evidence report --templates {} ...",
+        args.dir.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn verify(args: &VerifyArgs) -> Result<ExitCode> {

@@ -23,11 +23,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build an evidence pack from findings exports and ECS dumps
-    Report(ReportArgs),
+    Report(Box<ReportArgs>),
     /// Say what each input is, how many records it holds and what is wrong with it
     Inspect(InspectArgs),
     /// Check a pack against its manifest: every file's SHA-256, nothing missing, nothing added
     Verify(VerifyArgs),
+    /// Write the built-in templates to a folder, as a starting point for --templates
+    Templates(TemplatesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +77,14 @@ pub struct ReportArgs {
     #[arg(long, value_name = "OUTCOME", value_delimiter = ',', value_parser = parse_outcome, help_heading = "Gating")]
     pub fail_on: Vec<Outcome>,
 
+    /// Folder of templates overriding the built-in ones by file name (index.html, report.md)
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub templates: Option<PathBuf>,
+
+    /// Also write the template context as JSON to this file (what a template author can use)
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub dump_context: Option<PathBuf>,
+
     /// Organisation named on the report's cover
     #[arg(long, value_name = "NAME", help_heading = "Output")]
     pub org: Option<String>,
@@ -108,6 +118,17 @@ pub struct VerifyArgs {
     /// The pack folder (holding manifest.json)
     #[arg(value_name = "PACK")]
     pub pack: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Folder to write index.html and report.md to
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Overwrite templates already in the folder
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn parse_period(text: &str) -> Result<Period, String> {

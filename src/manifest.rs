@@ -45,6 +45,7 @@ pub struct RunOptions {
     pub fail_on: Vec<String>,
     pub org: Option<String>,
     pub assessor: Option<String>,
+    pub templates: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

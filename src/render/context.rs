@@ -11,8 +11,12 @@ use crate::remediation::{fence_for, Remediation};
 use crate::time::format_opt;
 use serde::Serialize;
 
-/// Rows shown per outcome in the HTML and Markdown reports; the CSV holds them all.
-pub const ROWS_SHOWN: usize = 500;
+/// Rows shown per outcome (and per other long table) in the HTML and Markdown reports; the CSV and the
+/// workbook hold them all. Keeps a 10,000-task-set report small and quick to open.
+pub const ROWS_SHOWN: usize = 200;
+
+/// Remediation blocks shown in the reports; the rest are counted and pointed to.
+pub const REMEDIATION_SHOWN: usize = 50;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {
@@ -27,6 +31,13 @@ pub struct Context {
     pub exception_counts: Vec<CodeCount>,
     pub register_given: bool,
     pub remediation: Vec<RemediationView>,
+    pub remediation_not_shown: u64,
+    pub exceptions_not_shown: u64,
+    pub stale_not_shown: u64,
+    pub charts: Charts,
+    /// The exposure-over-time chart as a table (empty with fewer than two export dates).
+    pub exposure: Vec<super::charts::ExposurePoint>,
+    pub summary_words: String,
     pub mapping: Mapping,
     pub totals: Totals,
     pub outcomes: Vec<OutcomeLine>,
@@ -37,6 +48,13 @@ pub struct Context {
     pub sections: Vec<Section>,
     pub disagreements: Vec<RowView>,
     pub inputs: Vec<InputView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Charts {
+    pub outcomes: super::charts::Chart,
+    pub accounts: super::charts::Chart,
+    pub exposure: Option<super::charts::Chart>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,6 +223,7 @@ pub struct Sources<'a> {
     pub exceptions: &'a [ExceptionRow],
     pub register_given: bool,
     pub remediation: &'a [Remediation],
+    pub exposure_points: &'a [super::charts::ExposurePoint],
     pub rows: &'a [Row],
     pub aggregates: &'a Aggregates,
     pub inputs: &'a [InputReport],
@@ -324,11 +343,23 @@ pub fn build(s: Sources<'_>) -> Context {
                 r.last_observed_at
                     .is_some_and(|t| s.period.place(&t) == Placement::Before)
             })
+            .take(ROWS_SHOWN)
             .map(|r| row_view(r, s.catalog, s.period))
             .collect(),
+        stale_not_shown: placed(Some(Placement::Before)).saturating_sub(ROWS_SHOWN as u64),
+        exceptions_not_shown: s.exceptions.len().saturating_sub(ROWS_SHOWN) as u64,
+        remediation_not_shown: s.remediation.len().saturating_sub(REMEDIATION_SHOWN) as u64,
+        charts: Charts {
+            outcomes: super::charts::outcomes(a),
+            accounts: super::charts::outcomes_per_account(a),
+            exposure: super::charts::exposure_over_time(s.exposure_points),
+        },
+        exposure: s.exposure_points.to_vec(),
+        summary_words: super::charts::in_words(a),
         exceptions: s
             .exceptions
             .iter()
+            .take(ROWS_SHOWN)
             .map(|e| ExceptionView {
                 task_set_arn: e.task_set_arn.clone(),
                 account_id: e.account_id.clone(),
@@ -357,6 +388,8 @@ pub fn build(s: Sources<'_>) -> Context {
         remediation: s
             .remediation
             .iter()
+            .take(REMEDIATION_SHOWN)
+            .take(REMEDIATION_SHOWN)
             .map(|r| RemediationView {
                 task_set_arn: r.task_set_arn.clone(),
                 outcome: r.outcome.clone(),

@@ -5,6 +5,7 @@
 //! the template context, `tables` defines the tables written as CSV and as workbook sheets, `workbook` writes
 //! the XLSX, `escape` holds the per-format escaping. The manifest is rendered last, over every other file.
 
+pub mod charts;
 pub mod context;
 pub mod escape;
 pub mod tables;
@@ -46,6 +47,7 @@ pub struct Analysis<'a> {
     pub exceptions: &'a [ExceptionRow],
     pub register: Option<FileEntry>,
     pub remediation: &'a [Remediation],
+    pub exposure_points: &'a [charts::ExposurePoint],
     pub options: &'a RunOptions,
 }
 
@@ -165,12 +167,9 @@ fn file(path: &str, bytes: Vec<u8>) -> PackFile {
     }
 }
 
-/// Renders every file of the pack, manifest included, sorted by path.
-pub fn render(
-    a: &Analysis<'_>,
-    renderer: &templates::Renderer,
-) -> Result<Vec<PackFile>, RenderError> {
-    let ctx = context::build(context::Sources {
+/// The template context of an analysis.
+pub fn context_for(a: &Analysis<'_>) -> context::Context {
+    context::build(context::Sources {
         catalog: a.catalog,
         as_of: time::format(&a.as_of),
         period: a.period,
@@ -179,13 +178,22 @@ pub fn render(
         exceptions: a.exceptions,
         register_given: a.register.is_some(),
         remediation: a.remediation,
+        exposure_points: a.exposure_points,
         rows: a.rows,
         aggregates: a.aggregates,
         inputs: a.inputs,
         findings_selected: a.findings.len() as u64,
         duplicates_dropped: a.duplicates_dropped,
         task_sets_in_dumps: a.inventory.task_sets.len() as u64,
-    });
+    })
+}
+
+/// Renders every file of the pack, manifest included, sorted by path.
+pub fn render(
+    a: &Analysis<'_>,
+    renderer: &templates::Renderer,
+) -> Result<Vec<PackFile>, RenderError> {
+    let ctx = context_for(a);
     let label = &a.catalog.requirement.label;
     let reconciliation = tables::reconciliation(a.rows, a.period, label);
     let findings = tables::findings(a.findings, a.inputs);

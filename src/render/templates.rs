@@ -1,13 +1,15 @@
-//! One type wraps Tera: the built-in templates (embedded in the binary), the filters they use, and errors
-//! that name the template, the line where Tera can tell, and the real cause.
+//! One type wraps Tera: the built-in templates (embedded in the binary), file-by-file overrides from a
+//! folder (`--templates DIR`), the filters the templates use, and errors that name the template, the line
+//! and the real cause.
 //!
 //! Templates whose names end in `.html` are autoescaped by Tera; nothing from the inputs is marked `safe`.
 //! Markdown templates escape table cells with the `md` filter.
 
 use super::escape::markdown_cell;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::error::Error as _;
+use std::path::Path;
 use tera::{Tera, Value};
 
 /// The built-in templates, by file name.
@@ -25,6 +27,8 @@ pub struct TemplateError {
 
 pub struct Renderer {
     tera: Tera,
+    /// Every template's text, to point a render error at its line.
+    sources: BTreeMap<String, String>,
 }
 
 fn md_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -44,20 +48,83 @@ fn chain(e: &tera::Error) -> String {
         parts.push(s.to_string());
         source = s.source();
     }
-    parts.join(": ")
+    parts.join(": ").replace('\n', " ")
+}
+
+/// The first line of a template that holds the name a render error is about (Tera's render errors
+/// carry no line; its messages quote the variable, filter or function in backticks).
+fn locate(source: &str, message: &str) -> Option<usize> {
+    let name = message.split('`').nth(1)?;
+    let first = name.split(['.', '[', '(']).next().unwrap_or(name);
+    source
+        .lines()
+        .position(|l| l.contains(name))
+        .or_else(|| source.lines().position(|l| l.contains(first)))
+        .map(|i| i + 1)
 }
 
 impl Renderer {
     /// The built-in templates.
     pub fn built_in() -> Result<Renderer, TemplateError> {
-        let mut tera = Tera::default();
-        tera.add_raw_templates(BUILT_IN.iter().copied())
-            .map_err(|e| TemplateError {
-                template: "built-in".to_string(),
-                message: chain(&e),
+        Self::build(
+            BUILT_IN
+                .iter()
+                .map(|(n, s)| (n.to_string(), s.to_string()))
+                .collect(),
+        )
+    }
+
+    /// The built-in templates, each replaced by the file of the same name in `dir` when there is one.
+    /// Other files of `dir` are added too, so overrides can `include` or `extends` their own parts.
+    pub fn with_overrides(dir: &Path) -> Result<Renderer, TemplateError> {
+        let mut all: BTreeMap<String, String> = BUILT_IN
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        let err = |template: String, message: String| TemplateError { template, message };
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            err(
+                dir.display().to_string(),
+                format!("cannot read the folder: {e}"),
+            )
+        })?;
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths.into_iter().filter(|p| p.is_file()) {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.starts_with('.') {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                err(
+                    path.display().to_string(),
+                    format!("cannot be read as UTF-8 text: {e}"),
+                )
             })?;
+            all.insert(name, text);
+        }
+        Self::build(all)
+    }
+
+    fn build(sources: BTreeMap<String, String>) -> Result<Renderer, TemplateError> {
+        let mut tera = Tera::default();
+        // One at a time, so a parse error names its template (Tera's message carries line and column).
+        for (name, text) in &sources {
+            tera.add_raw_template(name, text)
+                .map_err(|e| TemplateError {
+                    template: name.clone(),
+                    message: chain(&e),
+                })?;
+        }
+        tera.build_inheritance_chains().map_err(|e| TemplateError {
+            template: "templates".to_string(),
+            message: chain(&e),
+        })?;
         tera.register_filter("md", md_filter);
-        Ok(Renderer { tera })
+        Ok(Renderer { tera, sources })
     }
 
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, TemplateError> {
@@ -65,9 +132,85 @@ impl Renderer {
             template: name.to_string(),
             message: chain(&e),
         })?;
-        self.tera.render(name, &ctx).map_err(|e| TemplateError {
-            template: name.to_string(),
-            message: chain(&e),
+        self.tera.render(name, &ctx).map_err(|e| {
+            let message = chain(&e);
+            let line = self.sources.get(name).and_then(|src| locate(src, &message));
+            TemplateError {
+                template: name.to_string(),
+                message: match line {
+                    Some(l) => format!("line {l}: {message}"),
+                    None => message,
+                },
+            }
         })
+    }
+
+    /// The context as pretty JSON: what a template author can use.
+    pub fn context_json(context: &impl Serialize) -> String {
+        serde_json::to_string_pretty(context).unwrap_or_default()
+    }
+}
+
+/// Writes the built-in templates into `dir` as a starting point. Existing files are kept unless `force`.
+pub fn write_out(dir: &Path, force: bool) -> Result<Vec<String>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (name, _) in BUILT_IN {
+        let path = dir.join(name);
+        if path.exists() && !force {
+            return Err(format!(
+                "{}: already exists; pass --force to overwrite",
+                path.display()
+            ));
+        }
+    }
+    let mut written = Vec::new();
+    for (name, text) in BUILT_IN {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_errors_point_at_the_line() {
+        let src = "a\nb\n{{ nothing.here }}\n".to_string();
+        let r = Renderer::build(BTreeMap::from([("x.md".to_string(), src)])).unwrap();
+        let e = r.render("x.md", &serde_json::json!({})).unwrap_err();
+        assert_eq!(e.template, "x.md");
+        assert!(e.message.starts_with("line 3: "), "{}", e.message);
+        assert!(e.message.contains("nothing.here"), "{}", e.message);
+    }
+
+    #[test]
+    fn parse_errors_name_the_template_and_position() {
+        let src = "ok\n{% for x in %}\n".to_string();
+        let e = Renderer::build(BTreeMap::from([("bad.html".to_string(), src)]))
+            .err()
+            .unwrap();
+        assert_eq!(e.template, "bad.html");
+        assert!(e.message.contains("2:"), "{}", e.message);
+    }
+
+    #[test]
+    fn html_is_autoescaped_and_markdown_uses_the_filter() {
+        let r = Renderer::build(BTreeMap::from([
+            ("a.html".to_string(), "{{ v }}".to_string()),
+            ("a.md".to_string(), "| {{ v | md }} |".to_string()),
+        ]))
+        .unwrap();
+        let ctx = serde_json::json!({"v": "<img src=x onerror=alert(1)>|"});
+        assert_eq!(
+            r.render("a.html", &ctx).unwrap(),
+            "&lt;img src=x onerror=alert(1)&gt;|"
+        );
+        assert_eq!(
+            r.render("a.md", &ctx).unwrap(),
+            "| \\<img src=x onerror=alert(1)\\>\\| |"
+        );
     }
 }

@@ -3,10 +3,12 @@
 
 mod support;
 
+mod browser;
 mod contract;
 mod determinism;
 mod errors;
 mod evidence;
+mod html;
 mod integrity;
 mod outcomes;
 mod samples;

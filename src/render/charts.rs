@@ -1,0 +1,368 @@
+//! Chart geometry for the HTML report. Rust computes where every bar and label goes; the template draws the
+//! SVG, so every label (account names included) passes through Tera's autoescape and nothing is marked safe.
+//! Coordinates are rounded to a tenth of a pixel, so the same counts always give the same bytes.
+//! Each bar carries a text label with its count and each colour has a legend entry in words: no chart
+//! relies on colour alone, and each has a table beside it in the report.
+
+use crate::aggregate::Aggregates;
+use crate::reconcile::Outcome;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub width: f64,
+    pub height: f64,
+    pub bars: Vec<Bar>,
+    pub labels: Vec<Label>,
+    pub legend: Vec<LegendItem>,
+    /// Rows not drawn (the table beside the chart has them all).
+    pub not_shown: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bar {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    /// CSS class giving the colour (`o-NON_COMPLIANT`, …).
+    pub class: String,
+    /// Tooltip text.
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+    pub anchor: String,
+    pub class: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendItem {
+    pub class: String,
+    pub text: String,
+}
+
+fn r1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn label(x: f64, y: f64, text: impl Into<String>, anchor: &str, class: &str) -> Label {
+    Label {
+        x: r1(x),
+        y: r1(y),
+        text: text.into(),
+        anchor: anchor.to_string(),
+        class: class.to_string(),
+    }
+}
+
+const WIDTH: f64 = 720.0;
+const ROW: f64 = 26.0;
+const BAR: f64 = 18.0;
+
+/// One horizontal bar per outcome.
+pub fn outcomes(a: &Aggregates) -> Chart {
+    let left = 170.0;
+    let right = 60.0;
+    let max = a.outcomes.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let span = WIDTH - left - right;
+    let mut bars = Vec::new();
+    let mut labels = Vec::new();
+    for (i, (o, n)) in Outcome::ALL.iter().zip(a.outcomes).enumerate() {
+        let y = 10.0 + i as f64 * ROW;
+        let w = span * n as f64 / max;
+        labels.push(label(left - 8.0, y + BAR * 0.72, o.code(), "end", "axis"));
+        if n > 0 {
+            bars.push(Bar {
+                x: left,
+                y: r1(y),
+                w: r1(w.max(1.0)),
+                h: BAR,
+                class: format!("o-{}", o.code()),
+                title: format!("{}: {n}", o.code()),
+            });
+        }
+        labels.push(label(
+            left + w + 6.0,
+            y + BAR * 0.72,
+            n.to_string(),
+            "start",
+            "value",
+        ));
+    }
+    Chart {
+        id: "chart-outcomes".into(),
+        title: "Task sets per outcome".into(),
+        desc: Outcome::ALL
+            .iter()
+            .zip(a.outcomes)
+            .map(|(o, n)| format!("{} {n}", o.code()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        width: WIDTH,
+        height: r1(10.0 + 7.0 * ROW + 4.0),
+        bars,
+        labels,
+        legend: Vec::new(),
+        not_shown: 0,
+    }
+}
+
+/// Accounts drawn in the stacked chart; the table beside it lists them all.
+pub const ACCOUNTS_DRAWN: usize = 25;
+
+/// One stacked bar per account, a segment per outcome.
+pub fn outcomes_per_account(a: &Aggregates) -> Chart {
+    let left = 230.0;
+    let right = 50.0;
+    let span = WIDTH - left - right;
+    let shown: Vec<_> = a.by_account.iter().take(ACCOUNTS_DRAWN).collect();
+    let max = shown.iter().map(|b| b.total).max().unwrap_or(0).max(1) as f64;
+    let mut bars = Vec::new();
+    let mut labels = Vec::new();
+    let legend_rows = 2.0;
+    for (i, b) in shown.iter().enumerate() {
+        let y = 10.0 + i as f64 * ROW;
+        let account = b.key.first().cloned().unwrap_or_default();
+        let name = b.key.get(1).cloned().unwrap_or_default();
+        let mut text = if name.is_empty() {
+            account.clone()
+        } else {
+            format!("{name} ({account})")
+        };
+        if text.chars().count() > 34 {
+            text = text.chars().take(33).collect::<String>() + "…";
+        }
+        labels.push(label(left - 8.0, y + BAR * 0.72, text, "end", "axis"));
+        let mut x = left;
+        for (o, n) in Outcome::ALL.iter().zip(b.counts) {
+            if n == 0 {
+                continue;
+            }
+            let w = span * n as f64 / max;
+            bars.push(Bar {
+                x: r1(x),
+                y: r1(y),
+                w: r1(w),
+                h: BAR,
+                class: format!("o-{}", o.code()),
+                title: format!("{account}: {} {n}", o.code()),
+            });
+            if w >= 16.0 {
+                labels.push(label(
+                    x + w / 2.0,
+                    y + BAR * 0.72,
+                    n.to_string(),
+                    "middle",
+                    "inbar",
+                ));
+            }
+            x += w;
+        }
+        labels.push(label(
+            x + 6.0,
+            y + BAR * 0.72,
+            b.total.to_string(),
+            "start",
+            "value",
+        ));
+    }
+    let height = 10.0 + shown.len().max(1) as f64 * ROW + legend_rows * 20.0 + 8.0;
+    Chart {
+        id: "chart-accounts".into(),
+        title: "Task sets per account and outcome".into(),
+        desc: shown
+            .iter()
+            .map(|b| {
+                let parts: Vec<String> = Outcome::ALL
+                    .iter()
+                    .zip(b.counts)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(o, n)| format!("{} {n}", o.code()))
+                    .collect();
+                format!(
+                    "{}: {}",
+                    b.key.first().cloned().unwrap_or_default(),
+                    parts.join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        width: WIDTH,
+        height: r1(height),
+        bars,
+        labels,
+        legend: Outcome::ALL
+            .iter()
+            .map(|o| LegendItem {
+                class: format!("o-{}", o.code()),
+                text: o.code().to_string(),
+            })
+            .collect(),
+        not_shown: a.by_account.len().saturating_sub(ACCOUNTS_DRAWN),
+    }
+}
+
+/// A point of the exposure-over-time chart: exposed task sets seen in the export of one date.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposurePoint {
+    pub date: String,
+    pub exposed: u64,
+}
+
+/// Exposed task sets per export date, as vertical bars; `None` with fewer than two dates.
+pub fn exposure_over_time(points: &[ExposurePoint]) -> Option<Chart> {
+    if points.len() < 2 {
+        return None;
+    }
+    let (top, bottom, left) = (16.0, 40.0, 40.0);
+    let plot_h = 160.0;
+    let slot = ((WIDTH - left - 10.0) / points.len() as f64).min(90.0);
+    let max = points.iter().map(|p| p.exposed).max().unwrap_or(0).max(1) as f64;
+    let mut bars = Vec::new();
+    let mut labels = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let h = plot_h * p.exposed as f64 / max;
+        let x = left + i as f64 * slot + slot * 0.15;
+        let w = slot * 0.7;
+        let y = top + plot_h - h;
+        if p.exposed > 0 {
+            bars.push(Bar {
+                x: r1(x),
+                y: r1(y),
+                w: r1(w),
+                h: r1(h),
+                class: "o-NON_COMPLIANT".into(),
+                title: format!("{}: {} exposed", p.date, p.exposed),
+            });
+        }
+        labels.push(label(
+            x + w / 2.0,
+            y - 4.0,
+            p.exposed.to_string(),
+            "middle",
+            "value",
+        ));
+        labels.push(label(
+            x + w / 2.0,
+            top + plot_h + 16.0,
+            p.date.clone(),
+            "middle",
+            "axis",
+        ));
+    }
+    Some(Chart {
+        id: "chart-exposure".into(),
+        title: "Exposed task sets per export date".into(),
+        desc: points
+            .iter()
+            .map(|p| format!("{} {}", p.date, p.exposed))
+            .collect::<Vec<_>>()
+            .join(", "),
+        width: WIDTH,
+        height: r1(top + plot_h + bottom),
+        bars,
+        labels,
+        legend: Vec::new(),
+        not_shown: 0,
+    })
+}
+
+/// The outcome counts as a sentence for the executive summary.
+pub fn in_words(a: &Aggregates) -> String {
+    let words = |o: Outcome| match o {
+        Outcome::NonCompliant => "non-compliant (exposed, not accepted)",
+        Outcome::RiskAccepted => "exposed under an accepted risk",
+        Outcome::Conflict => "in conflict between Security Hub and the inventory",
+        Outcome::UnassessedExposed => "exposed without a usable Security Hub verdict",
+        Outcome::Unassessed => "without a usable verdict and not exposed",
+        Outcome::Compliant => "compliant",
+        Outcome::Gone => "gone (history)",
+    };
+    let parts: Vec<String> = Outcome::ALL
+        .iter()
+        .zip(a.outcomes)
+        .filter(|(_, n)| *n > 0)
+        .map(|(o, n)| format!("{n} {}", words(*o)))
+        .collect();
+    if parts.is_empty() {
+        return "No ECS.16 task set was found in the inputs.".to_string();
+    }
+    format!(
+        "Of {} task set{}, {}.",
+        a.total,
+        if a.total == 1 { "" } else { "s" },
+        parts.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::Breakdown;
+
+    fn agg() -> Aggregates {
+        Aggregates {
+            outcomes: [3, 2, 2, 2, 2, 3, 3],
+            inventory_states: [0; 4],
+            total: 17,
+            exposed: 9,
+            by_account: vec![Breakdown {
+                key: vec!["111122223333".into(), "<b>payments</b>".into()],
+                counts: [1, 1, 0, 0, 0, 2, 2],
+                total: 6,
+                exposed: 2,
+            }],
+            by_region: vec![],
+            by_cluster: vec![],
+            by_service: vec![],
+        }
+    }
+
+    #[test]
+    fn every_outcome_has_a_label_and_every_count_is_written() {
+        let c = outcomes(&agg());
+        assert_eq!(c.bars.len(), 7);
+        for o in Outcome::ALL {
+            assert!(c.labels.iter().any(|l| l.text == o.code()));
+        }
+        assert!(
+            !c.labels.iter().any(|l| l.text == "17"),
+            "the total is not an outcome bar"
+        );
+        assert_eq!(c.desc, "NON_COMPLIANT 3, RISK_ACCEPTED 2, CONFLICT 2, UNASSESSED_EXPOSED 2, UNASSESSED 2, COMPLIANT 3, GONE 3");
+    }
+
+    #[test]
+    fn stacked_segments_fill_the_total() {
+        let c = outcomes_per_account(&agg());
+        let sum: f64 = c.bars.iter().map(|b| b.w).sum();
+        assert!((sum - (720.0 - 230.0 - 50.0)).abs() < 0.5, "{sum}");
+        assert!(
+            c.labels.iter().any(|l| l.text.contains("<b>payments</b>")),
+            "raw here; the template escapes it"
+        );
+        assert_eq!(c.legend.len(), 7);
+    }
+
+    #[test]
+    fn geometry_is_deterministic_and_words_read_well() {
+        assert_eq!(
+            serde_json::to_string(&outcomes(&agg())).unwrap(),
+            serde_json::to_string(&outcomes(&agg())).unwrap()
+        );
+        assert!(in_words(&agg()).starts_with("Of 17 task sets, 3 non-compliant"));
+        assert!(exposure_over_time(&[ExposurePoint {
+            date: "2026-07-31".into(),
+            exposed: 2
+        }])
+        .is_none());
+    }
+}
