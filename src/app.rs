@@ -10,7 +10,10 @@ use crate::manifest::{self, FileEntry, RunOptions};
 use crate::period::Period;
 use crate::reconcile::Outcome;
 use crate::render::templates::Renderer;
-use crate::{aggregate, catalog, dedupe, exceptions, pack, reconcile, remediation, render, time};
+use crate::{
+    aggregate, baseline, catalog, dedupe, exceptions, history, pack, reconcile, remediation,
+    render, time,
+};
 use anyhow::{bail, Context as _, Result};
 use chrono::{DateTime, Utc};
 use clap::Parser;
@@ -81,6 +84,7 @@ fn run_options(args: &ReportArgs) -> RunOptions {
         org: args.org.clone(),
         assessor: args.assessor.clone(),
         templates: args.templates.as_ref().map(|p| p.display().to_string()),
+        baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
     }
 }
 
@@ -110,6 +114,8 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         exclude: vec![args.out.clone()],
     };
     let ingested = ingest::ingest(&args.inputs, &options)?;
+    // History needs every copy of every finding (one per export); the current state needs one per Id.
+    let all_copies = ingested.findings.clone();
     let (findings, duplicates) = dedupe::by_id(ingested.findings);
     let rows = reconcile::reconcile(&findings, &ingested.inventory);
     let as_of = match args
@@ -127,6 +133,19 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
     let aggregates = aggregate::aggregate(&rows).context("aggregating the reconciliation")?;
     let exception_rows = exceptions::evaluate(&rows, &register, &as_of);
     let plan = remediation::plan(&rows, &ingested.inventory);
+    let history = history::build(&all_copies, &rows, &period, &as_of);
+    let exposure_points: Vec<render::charts::ExposurePoint> = history
+        .exposed_per_snapshot
+        .iter()
+        .map(|(d, n)| render::charts::ExposurePoint {
+            date: d.to_string(),
+            exposed: *n,
+        })
+        .collect();
+    let baseline = match &args.baseline {
+        Some(p) => Some(baseline::compare(p, &rows, &exception_rows).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     let options = run_options(args);
     let analysis = render::Analysis {
         catalog: catalog::catalog(),
@@ -141,7 +160,9 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         exceptions: &exception_rows,
         register: register_file,
         remediation: &plan,
-        exposure_points: &[],
+        exposure_points: &exposure_points,
+        history: &history,
+        baseline: baseline.as_ref(),
         options: &options,
     };
     let files = render::render(&analysis, &renderer)?;

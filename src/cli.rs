@@ -73,6 +73,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE", help_heading = "Evidence")]
     pub exceptions: Option<PathBuf>,
 
+    /// A previous pack (e.g. last quarter's) to compare with: what is new, fixed, still open
+    #[arg(long, value_name = "PACK", help_heading = "Evidence")]
+    pub baseline: Option<PathBuf>,
+
     /// Exit 1 (after writing the pack) when any task set has one of these outcomes, e.g. NON_COMPLIANT,UNASSESSED_EXPOSED
     #[arg(long, value_name = "OUTCOME", value_delimiter = ',', value_parser = parse_outcome, help_heading = "Gating")]
     pub fail_on: Vec<Outcome>,

@@ -74,6 +74,7 @@ mod tests {
             created_at: None,
             updated_at: Some(crate::time::parse_str(updated).unwrap()),
             processed_at: None,
+            exported_at: None,
             note: None,
             related_requirements: vec![],
             origin: Origin { input, record: 1 },

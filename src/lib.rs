@@ -9,10 +9,12 @@
 pub mod aggregate;
 pub mod app;
 pub mod arn;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod dedupe;
 pub mod exceptions;
+pub mod history;
 pub mod ingest;
 pub mod manifest;
 pub mod model;

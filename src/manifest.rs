@@ -23,6 +23,9 @@ pub struct Manifest {
     pub period: PeriodInfo,
     pub inputs: Vec<InputEntry>,
     pub exceptions_register: Option<FileEntry>,
+    /// The baseline pack compared with, by the SHA-256 of its manifest.
+    #[serde(default)]
+    pub baseline: Option<FileEntry>,
     pub outputs: Vec<FileEntry>,
 }
 
@@ -46,6 +49,8 @@ pub struct RunOptions {
     pub org: Option<String>,
     pub assessor: Option<String>,
     pub templates: Option<String>,
+    #[serde(default)]
+    pub baseline: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -137,6 +137,9 @@ pub struct Finding {
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub processed_at: Option<DateTime<Utc>>,
+    /// When the export holding this copy was taken: the EventBridge event time, else the newest
+    /// `UpdatedAt`/`ProcessedAt` of the ECS.16 findings in the same file. Dates the snapshot for history.
+    pub exported_at: Option<DateTime<Utc>>,
     pub note: Option<Note>,
     pub related_requirements: Vec<String>,
     pub origin: Origin,

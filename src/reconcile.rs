@@ -150,7 +150,7 @@ pub struct Row {
 
 /// The deciding finding among several for one task set: the PCI DSS copy when consolidated control findings
 /// are OFF, else the consolidated one, else any other standard's copy; then the newest.
-fn decide<'f>(active: &[&'f Finding]) -> Option<&'f Finding> {
+pub fn decide<'f>(active: &[&'f Finding]) -> Option<&'f Finding> {
     let rank = |f: &Finding| match f.standard.as_deref() {
         Some(s) if s.starts_with("pci-dss/") => 0,
         None => 1,

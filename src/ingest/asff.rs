@@ -179,6 +179,7 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, String> {
             created_at: opt_time(v, &["CreatedAt"]).map_err(problem)?,
             updated_at,
             processed_at: opt_time(v, &["ProcessedAt"]).map_err(problem)?,
+            exported_at: None,
             note,
             related_requirements: str_list(v, &["Compliance", "RelatedRequirements"])
                 .map_err(problem)?,

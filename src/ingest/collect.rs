@@ -33,6 +33,34 @@ pub struct FileCollector {
     pub missing_task_sets: BTreeMap<String, String>,
     pub missing_services: BTreeSet<ServiceKey>,
     pub problems: Vec<RecordProblem>,
+    /// Newest `UpdatedAt`/`ProcessedAt` of the findings of other controls (read without a full parse).
+    newest_other: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The newest `"UpdatedAt"` / `"ProcessedAt"` string value in raw finding text, found by byte search so
+/// findings of other controls can date their export without being parsed.
+pub fn newest_stamp(raw: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+    let mut newest = None;
+    for key in [&b"\"UpdatedAt\""[..], b"\"ProcessedAt\""] {
+        for at in memmem::find_iter(raw, key) {
+            let rest = &raw[at + key.len()..];
+            let rest = &rest[..rest.len().min(64)];
+            let Some(open) = rest.iter().position(|b| *b == b'"') else {
+                continue;
+            };
+            let value = &rest[open + 1..];
+            let Some(close) = value.iter().position(|b| *b == b'"') else {
+                continue;
+            };
+            if let Ok(t) = std::str::from_utf8(&value[..close])
+                .map_err(|_| ())
+                .and_then(|s| crate::time::parse_str(s).map_err(|_| ()))
+            {
+                newest = newest.max(Some(t));
+            }
+        }
+    }
+    newest
 }
 
 /// True when the raw text of a finding may belong to the control (see the module comment).
@@ -118,12 +146,18 @@ impl FileCollector {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let event_time = v.get("time").and_then(|t| crate::time::parse_value(t).ok());
         let mut v = v;
         match v.pointer_mut("/detail/findings").map(Value::take) {
             Some(Value::Array(findings)) => {
                 for (i, f) in findings.into_iter().enumerate() {
                     let o = if i == 0 { origin } else { self.next_origin() };
-                    if self.classify(f, o) == Recognised::Neither {
+                    let before = self.findings.len();
+                    let recognised = self.classify(f, o);
+                    if let Some(kept) = self.findings.get_mut(before) {
+                        kept.exported_at = event_time;
+                    }
+                    if recognised == Recognised::Neither {
                         self.problem(o.record, format!(
                             "EventBridge event ({detail_type}) holds something that is not a finding"
                         ));
@@ -152,6 +186,7 @@ impl Sink for FileCollector {
         let bytes = raw.as_bytes();
         if !may_mention_control(bytes) && looks_like_finding(bytes) {
             self.findings_read += 1;
+            self.newest_other = self.newest_other.max(newest_stamp(bytes));
             if memmem::find(bytes, b"\"class_uid\"").is_some() {
                 self.ocsf_seen = true;
             }
@@ -236,6 +271,21 @@ impl Sink for FileCollector {
 }
 
 impl FileCollector {
+    /// Dates every finding of the file that no event dated: the newest `UpdatedAt`/`ProcessedAt` of the
+    /// ECS.16 findings in it (findings of other controls are not parsed, so they do not count).
+    pub fn date_the_export(&mut self) {
+        let newest = self
+            .findings
+            .iter()
+            .flat_map(|f| [f.updated_at, f.processed_at])
+            .flatten()
+            .chain(self.newest_other)
+            .max();
+        for f in self.findings.iter_mut().filter(|f| f.exported_at.is_none()) {
+            f.exported_at = newest;
+        }
+    }
+
     /// Services this file describes in full. A `describe-task-sets` dump with failures was asked about named
     /// task sets, so it covers no whole service (see the module comment of `ecs`).
     pub fn services_covered(&self) -> BTreeSet<ServiceKey> {
@@ -274,6 +324,16 @@ mod tests {
         c.finding_raw(raw);
         assert_eq!(c.findings.len(), 1, "{:?}", c.problems);
         assert_eq!(c.findings_read, 1);
+    }
+
+    #[test]
+    fn stamps_are_found_without_parsing() {
+        let raw = br#"{"UpdatedAt": "2026-09-20T10:00:00Z", "Note": {"UpdatedAt": "2026-09-01T00:00:00Z"}, "ProcessedAt":"2026-09-21T00:00:00.5Z"}"#;
+        assert_eq!(
+            crate::time::format(&newest_stamp(raw).unwrap()),
+            "2026-09-21T00:00:00.500Z"
+        );
+        assert_eq!(newest_stamp(br#"{"UpdatedAt": 5}"#), None);
     }
 
     #[test]

@@ -186,6 +186,7 @@ fn read_file(path: &Path, index: usize) -> Result<FileRead, String> {
             collector.non_findings
         ));
     }
+    collector.date_the_export();
     let kind = describe_kind(&shapes, collector.ocsf_seen);
     let hashed = digest
         .finish(path)

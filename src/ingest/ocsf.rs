@@ -190,6 +190,7 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, String> {
             created_at: ocsf_time(v, &["finding_info"], "created_time").map_err(problem)?,
             updated_at,
             processed_at: None,
+            exported_at: None,
             note,
             related_requirements: str_list(v, &["compliance", "requirements"]).map_err(problem)?,
             origin,

@@ -36,6 +36,7 @@ fn finding(
         created_at: None,
         updated_at: Some(time::parse_str("2026-09-20T00:00:00Z").unwrap()),
         processed_at: None,
+        exported_at: None,
         note: None,
         related_requirements: vec![],
         origin: Origin {

@@ -38,6 +38,8 @@ pub struct Context {
     /// The exposure-over-time chart as a table (empty with fewer than two export dates).
     pub exposure: Vec<super::charts::ExposurePoint>,
     pub summary_words: String,
+    pub history: HistoryView,
+    pub baseline: Option<BaselineView>,
     pub mapping: Mapping,
     pub totals: Totals,
     pub outcomes: Vec<OutcomeLine>,
@@ -55,6 +57,46 @@ pub struct Charts {
     pub outcomes: super::charts::Chart,
     pub accounts: super::charts::Chart,
     pub exposure: Option<super::charts::Chart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    pub exports: Vec<String>,
+    pub exposed_during_period: u64,
+    /// Task sets exposed at some export, oldest first exposure first (at most ROWS_SHOWN).
+    pub timelines: Vec<TimelineView>,
+    pub not_shown: u64,
+    pub time_to_remediate: Vec<TtrView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    pub task_set_arn: String,
+    pub first_seen_exposed: String,
+    pub last_seen_exposed: String,
+    pub fixed_at: String,
+    pub gone: bool,
+    pub exposure_days_in_period: i64,
+    pub snapshots_seen: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TtrView {
+    pub account_id: String,
+    pub account_name: String,
+    pub fixed: u64,
+    pub median_days: String,
+    pub max_days: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineView {
+    pub path: String,
+    pub as_of: String,
+    pub period: String,
+    pub counts: Vec<CodeCount>,
+    pub changes: Vec<crate::baseline::Change>,
+    pub not_shown: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,6 +266,8 @@ pub struct Sources<'a> {
     pub register_given: bool,
     pub remediation: &'a [Remediation],
     pub exposure_points: &'a [super::charts::ExposurePoint],
+    pub history: &'a crate::history::History,
+    pub baseline: Option<&'a crate::baseline::Baseline>,
     pub rows: &'a [Row],
     pub aggregates: &'a Aggregates,
     pub inputs: &'a [InputReport],
@@ -355,6 +399,65 @@ pub fn build(s: Sources<'_>) -> Context {
             exposure: super::charts::exposure_over_time(s.exposure_points),
         },
         exposure: s.exposure_points.to_vec(),
+        history: {
+            let opt = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let exposed: Vec<_> = s
+                .history
+                .timelines
+                .iter()
+                .filter(|t| t.first_seen_exposed.is_some())
+                .collect();
+            HistoryView {
+                exports: s.history.snapshots.iter().map(|d| d.to_string()).collect(),
+                exposed_during_period: s.history.exposed_during_period,
+                not_shown: exposed.len().saturating_sub(ROWS_SHOWN) as u64,
+                timelines: exposed
+                    .iter()
+                    .take(ROWS_SHOWN)
+                    .map(|t| TimelineView {
+                        task_set_arn: t.task_set_arn.clone(),
+                        first_seen_exposed: opt(t.first_seen_exposed),
+                        last_seen_exposed: opt(t.last_seen_exposed),
+                        fixed_at: opt(t.fixed_at),
+                        gone: t.gone,
+                        exposure_days_in_period: t.exposure_days_in_period,
+                        snapshots_seen: t.snapshots_seen,
+                    })
+                    .collect(),
+                time_to_remediate: s
+                    .history
+                    .time_to_remediate
+                    .iter()
+                    .map(|t| TtrView {
+                        account_id: t.account_id.clone(),
+                        account_name: t.account_name.clone(),
+                        fixed: t.fixed,
+                        median_days: t.median_days.map(|d| format!("{d:.1}")).unwrap_or_default(),
+                        max_days: t.max_days.map(|d| d.to_string()).unwrap_or_default(),
+                    })
+                    .collect(),
+            }
+        },
+        baseline: s.baseline.map(|b| BaselineView {
+            path: b.path.clone(),
+            as_of: b.as_of.clone(),
+            period: b.period.clone(),
+            counts: [
+                "new",
+                "fixed",
+                "still_open",
+                "exception_new",
+                "exception_expired",
+            ]
+            .iter()
+            .map(|k| CodeCount {
+                code: k.to_string(),
+                count: b.changes.iter().filter(|c| c.change == *k).count() as u64,
+            })
+            .collect(),
+            changes: b.changes.iter().take(ROWS_SHOWN).cloned().collect(),
+            not_shown: b.changes.len().saturating_sub(ROWS_SHOWN) as u64,
+        }),
         summary_words: super::charts::in_words(a),
         exceptions: s
             .exceptions

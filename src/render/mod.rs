@@ -48,6 +48,8 @@ pub struct Analysis<'a> {
     pub register: Option<FileEntry>,
     pub remediation: &'a [Remediation],
     pub exposure_points: &'a [charts::ExposurePoint],
+    pub history: &'a crate::history::History,
+    pub baseline: Option<&'a crate::baseline::Baseline>,
     pub options: &'a RunOptions,
 }
 
@@ -70,6 +72,11 @@ pub struct Summary {
     pub inventory_states: BTreeMap<String, u64>,
     pub last_observed: context::Timing,
     pub exceptions: BTreeMap<String, u64>,
+    pub exports: u64,
+    pub exposed_during_period: u64,
+    pub time_to_remediate: Vec<crate::history::RemediationTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes_since_baseline: Option<BTreeMap<String, u64>>,
     pub by_account: Vec<AccountSummary>,
     pub inputs: SummaryInputs,
 }
@@ -99,7 +106,8 @@ fn outcome_map(counts: &[u64]) -> BTreeMap<String, u64> {
         .collect()
 }
 
-pub fn summary(ctx: &context::Context, a: &Aggregates) -> Summary {
+pub fn summary(ctx: &context::Context, an: &Analysis<'_>) -> Summary {
+    let a = an.aggregates;
     Summary {
         schema: "ecs16-evidence/summary/v1",
         control: ctx.catalog.control.id.clone(),
@@ -125,6 +133,25 @@ pub fn summary(ctx: &context::Context, a: &Aggregates) -> Summary {
             .iter()
             .map(|c| (c.code.clone(), c.count))
             .collect(),
+        exports: an.history.snapshots.len() as u64,
+        exposed_during_period: an.history.exposed_during_period,
+        time_to_remediate: an.history.time_to_remediate.clone(),
+        changes_since_baseline: an.baseline.map(|b| {
+            let mut m: BTreeMap<String, u64> = [
+                "new",
+                "fixed",
+                "still_open",
+                "exception_new",
+                "exception_expired",
+            ]
+            .iter()
+            .map(|k| (k.to_string(), 0))
+            .collect();
+            for c in &b.changes {
+                *m.entry(c.change.clone()).or_default() += 1;
+            }
+            m
+        }),
         by_account: a
             .by_account
             .iter()
@@ -179,6 +206,8 @@ pub fn context_for(a: &Analysis<'_>) -> context::Context {
         register_given: a.register.is_some(),
         remediation: a.remediation,
         exposure_points: a.exposure_points,
+        history: a.history,
+        baseline: a.baseline,
         rows: a.rows,
         aggregates: a.aggregates,
         inputs: a.inputs,
@@ -262,7 +291,11 @@ pub fn render(
             "report.md",
             renderer.render("report.md", &ctx)?.into_bytes(),
         ),
-        file("summary.json", json_bytes(&summary(&ctx, a.aggregates))),
+        file("summary.json", json_bytes(&summary(&ctx, a))),
+        file(
+            "data/history.csv",
+            tables::csv_bytes(&tables::history(a.history)),
+        ),
         file("evidence.xlsx", xlsx),
         file(
             "data/reconciliation.csv",
@@ -273,6 +306,12 @@ pub fn render(
         file("data/by_account.csv", tables::csv_bytes(&by_account)),
         file("data/exceptions.csv", tables::csv_bytes(&exceptions)),
     ];
+    if let Some(b) = a.baseline {
+        files.push(file(
+            "data/changes.csv",
+            tables::csv_bytes(&tables::changes(b)),
+        ));
+    }
     files.sort_by(|x, y| x.path.cmp(&y.path));
     let m = Manifest {
         schema: manifest::SCHEMA.to_string(),
@@ -290,6 +329,11 @@ pub fn render(
         },
         inputs: manifest::input_entries(a.inputs),
         exceptions_register: a.register.clone(),
+        baseline: a.baseline.map(|b| FileEntry {
+            path: b.path.clone(),
+            sha256: b.manifest_sha256.clone(),
+            size: 0,
+        }),
         outputs: manifest::output_entries(&files),
     };
     files.push(file(manifest::FILE_NAME, manifest::to_bytes(&m)));

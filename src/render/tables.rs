@@ -398,6 +398,60 @@ pub fn inputs(inputs: &[InputReport]) -> Table {
     }
 }
 
+pub fn history(h: &crate::history::History) -> Table {
+    let day = |d: Option<NaiveDate>| Cell::Date(d);
+    Table {
+        header: vec![
+            "task_set_arn",
+            "first_seen_exposed",
+            "last_seen_exposed",
+            "fixed_at",
+            "exposure_days_in_period",
+            "snapshots_seen",
+            "account_id",
+            "time_to_remediate_days",
+        ],
+        rows: h
+            .timelines
+            .iter()
+            .map(|t| {
+                vec![
+                    Cell::Text(t.task_set_arn.clone()),
+                    day(t.first_seen_exposed),
+                    day(t.last_seen_exposed),
+                    day(t.fixed_at),
+                    Cell::Int(t.exposure_days_in_period as u64),
+                    Cell::Int(t.snapshots_seen as u64),
+                    Cell::Text(t.account_id.clone()),
+                    Cell::Text(
+                        t.time_to_remediate_days
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                    ),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn changes(b: &crate::baseline::Baseline) -> Table {
+    Table {
+        header: vec!["task_set_arn", "change", "baseline", "current"],
+        rows: b
+            .changes
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::Text(c.task_set_arn.clone()),
+                    Cell::Text(c.change.clone()),
+                    Cell::Text(c.baseline.clone()),
+                    Cell::Text(c.current.clone()),
+                ]
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,8 +74,8 @@ fn the_report_has_every_section_with_anchors() {
     assert!(html.contains("Of 17 task sets, 3 non-compliant"));
     assert_eq!(
         html.matches("<svg role=\"img\"").count(),
-        2,
-        "outcomes and per-account charts"
+        3,
+        "outcomes, per account, and exposure over the two export dates"
     );
     assert!(html.contains("<desc id=\"chart-outcomes-d\">NON_COMPLIANT 3, RISK_ACCEPTED 2, CONFLICT 2, UNASSESSED_EXPOSED 2, UNASSESSED 2, COMPLIANT 3, GONE 3</desc>"));
     let md = fs::read_to_string(out.join("report.md")).unwrap();

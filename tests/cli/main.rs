@@ -8,6 +8,7 @@ mod contract;
 mod determinism;
 mod errors;
 mod evidence;
+mod history;
 mod html;
 mod integrity;
 mod outcomes;
