@@ -199,7 +199,14 @@ impl Sink for FileCollector {
                     self.problem(origin.record, format!("not a finding: {what}"));
                 }
             }
-            Err(e) => self.problem(origin.record, format!("unreadable record: {e}")),
+            Err(e) => {
+                // Valid JSON as a whole (the stream read it) but not as a value here, e.g. nested
+                // deeper than the parser's limit: not a finding.
+                self.non_findings += 1;
+                let what = format!("a value that cannot be read ({e})");
+                self.first_non_finding.get_or_insert(what.clone());
+                self.problem(origin.record, what);
+            }
         }
     }
 

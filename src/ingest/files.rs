@@ -28,6 +28,12 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Candidate>,
     for input in inputs {
         let meta = fs::metadata(input)
             .map_err(|e| format!("{}: {}", input.display(), super::reader::io_message(&e)))?;
+        if meta.is_dir() && fs::canonicalize(input).is_ok_and(|r| exclude.contains(&r)) {
+            return Err(format!(
+                "{}: is the output folder (--out); it cannot also be an input",
+                input.display()
+            ));
+        }
         if meta.is_dir() {
             let mut stack = Vec::new();
             walk(input, &exclude, &mut stack, &mut out)?;
@@ -51,6 +57,10 @@ fn walk(
     let real = fs::canonicalize(dir)
         .map_err(|e| format!("{}: {}", dir.display(), super::reader::io_message(&e)))?;
     if exclude.contains(&real) {
+        out.push(Candidate {
+            path: dir.to_path_buf(),
+            skipped: Some("the output folder (--out) is never read as an input".to_string()),
+        });
         return Ok(());
     }
     if stack.contains(&real) {
@@ -71,20 +81,21 @@ fn walk(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
-            Err(e) => {
-                // A dangling symlink or an unreadable entry: say so, never stop the walk.
+            Err(_) => {
+                // A dangling symlink or an entry that cannot be examined: reading it will fail with a
+                // message naming it, which stops the run unless bad inputs may be skipped.
                 out.push(Candidate {
                     path,
-                    skipped: Some(format!("cannot be read: {}", super::reader::io_message(&e))),
+                    skipped: None,
                 });
                 continue;
             }
         };
-        if name.starts_with('.') {
-            continue;
-        }
         if meta.is_dir() {
             walk(&path, exclude, stack, out)?;
         } else if is_documentation(&name) {

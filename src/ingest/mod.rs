@@ -175,6 +175,9 @@ fn read_file(path: &Path, index: usize) -> Result<FileRead, String> {
     let mut collector = FileCollector::new(index);
     let shapes =
         stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
+    if shapes.is_empty() {
+        return Err(" the file is empty: no JSON value in it".to_string());
+    }
     let recognised = collector.findings_read
         + collector.task_sets.len() as u64
         + collector.services_read

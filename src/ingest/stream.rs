@@ -118,6 +118,10 @@ pub fn read_values(
 ) -> Result<Vec<Shape>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut shapes = Vec::new();
+    // `end` only peeks past whitespace: Ok here means the file holds no value at all.
+    if de.end().is_ok() {
+        return Ok(shapes);
+    }
     loop {
         shapes.push(Top { sink: &mut *sink }.deserialize(&mut de)?);
         // `end` only peeks: when more text follows, the next loop iteration parses it as the next value.

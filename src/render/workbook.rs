@@ -35,6 +35,9 @@ struct Formats {
     wrap: Format,
 }
 
+/// Excel's limit on the length of one cell, in UTF-16 code units.
+const CELL_LIMIT: usize = 32_767;
+
 fn write_text(
     ws: &mut Worksheet,
     row: u32,
@@ -42,6 +45,24 @@ fn write_text(
     s: &str,
     f: &Formats,
 ) -> Result<(), XlsxError> {
+    // Excel's limit is counted in UTF-16 units; the full text stays in the CSV files.
+    let units = s.encode_utf16().count();
+    let clipped;
+    let s = if units > CELL_LIMIT {
+        let mut keep = String::new();
+        let mut used = 0;
+        for c in s.chars() {
+            used += c.len_utf16();
+            if used > CELL_LIMIT - 200 {
+                break;
+            }
+            keep.push(c);
+        }
+        clipped = format!("{keep} … [cut: the full text is in the CSV files]");
+        clipped.as_str()
+    } else {
+        s
+    };
     if is_formula_like(s) {
         ws.write_string_with_format(row, col, s, &f.quoted)?;
     } else if s.contains('\n') {

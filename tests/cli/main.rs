@@ -9,6 +9,7 @@ mod determinism;
 mod errors;
 mod evidence;
 mod history;
+mod hostile;
 mod html;
 mod integrity;
 mod outcomes;
