@@ -23,4 +23,6 @@ pub mod period;
 pub mod reconcile;
 pub mod remediation;
 pub mod render;
+#[doc(hidden)]
+pub mod testkit;
 pub mod time;

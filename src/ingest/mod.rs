@@ -164,6 +164,22 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
     Ok(out)
 }
 
+/// Reads one input held in memory, as `report` reads a file: kind recognition, parse and normalisation.
+/// Returns the kind and the ECS.16 findings and task sets it holds; `Err` is the message `report` would
+/// give (after the path). Used by the fuzz targets.
+pub fn read_bytes(bytes: Vec<u8>) -> Result<(String, Vec<Finding>, Vec<TaskSet>), String> {
+    let opened = reader::open_reader(std::io::Cursor::new(bytes)).map_err(|m| format!(" {m}"))?;
+    let gzip = opened.gzip;
+    let mut collector = FileCollector::new(0);
+    let shapes = stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
+    if shapes.is_empty() {
+        return Err(" the file is empty: no JSON value in it".to_string());
+    }
+    collector.date_the_export();
+    let kind = describe_kind(&shapes, collector.ocsf_seen);
+    Ok((kind, collector.findings, collector.task_sets))
+}
+
 /// What reading one file gives: its records, its kind, whether it was gzip, and its SHA-256 and size.
 type FileRead = (FileCollector, String, bool, (String, u64));
 

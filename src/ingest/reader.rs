@@ -80,9 +80,14 @@ impl<R: Read> Read for Hashing<R> {
 /// Opens a file and returns a reader of its (decompressed, BOM-less) text.
 pub fn open(path: &Path) -> Result<Opened, String> {
     let file = File::open(path).map_err(|e| io_message(&e))?;
+    open_reader(file)
+}
+
+/// Same as [`open`] for bytes from anywhere (the fuzz targets feed memory).
+pub fn open_reader(source: impl Read + Send + 'static) -> Result<Opened, String> {
     let digest = InputDigest::default();
     let hashing = Hashing {
-        inner: file,
+        inner: source,
         state: digest.state.clone(),
     };
     let mut reader = BufReader::with_capacity(BUFFER, hashing);

