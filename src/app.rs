@@ -66,6 +66,21 @@ fn newest_timestamp(
         .max()
 }
 
+/// A bar of bytes read on stderr, only when stderr is a terminal and the run is not quiet.
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template(
+        "reading {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
 /// The options that shape the pack's content, as recorded in its manifest.
 fn run_options(args: &ReportArgs) -> RunOptions {
     RunOptions {
@@ -109,11 +124,22 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         }
         None => (Vec::new(), None),
     };
-    let options = ingest::Options {
+    let progress = progress_bar(args.quiet);
+    let mut options = ingest::Options {
         skip_bad_inputs: args.skip_bad_inputs,
         exclude: vec![args.out.clone()],
+        jobs: args.jobs.map_or_else(ingest::default_jobs, usize::from),
+        progress: progress.clone(),
+        ..Default::default()
     };
-    let ingested = ingest::ingest(&args.inputs, &options)?;
+    if let Some(n) = args.split_min_bytes {
+        options.split_min_bytes = n;
+    }
+    let ingested = ingest::ingest(&args.inputs, &options);
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let ingested = ingested?;
     // History needs every copy of every finding (one per export); the current state needs one per Id.
     let all_copies = ingested.findings.clone();
     let (findings, duplicates) = dedupe::by_id(ingested.findings);
@@ -278,6 +304,9 @@ fn inspect_line(i: &ingest::InputReport) -> String {
         i.problems.len()
     );
     match &i.status {
+        InputStatus::Used if i.threads > 1 => {
+            format!("{head}  (split across {} threads)", i.threads)
+        }
         InputStatus::Used => head,
         InputStatus::Rejected(why) => format!("{}  REJECTED  {why}", i.path),
         InputStatus::Skipped(why) => format!("{}  skipped  {why}", i.path),
@@ -287,7 +316,8 @@ fn inspect_line(i: &ingest::InputReport) -> String {
 fn inspect(args: &InspectArgs) -> Result<ExitCode> {
     let options = ingest::Options {
         skip_bad_inputs: true,
-        exclude: Vec::new(),
+        jobs: ingest::default_jobs(),
+        ..Default::default()
     };
     let ingested = match ingest::ingest(&args.inputs, &options) {
         Ok(i) => i,

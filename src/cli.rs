@@ -101,6 +101,14 @@ pub struct ReportArgs {
     #[arg(long, help_heading = "Inputs")]
     pub skip_bad_inputs: bool,
 
+    /// Threads to read with (default: every core). The pack is the same whatever the number
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..), help_heading = "Inputs")]
+    pub jobs: Option<u16>,
+
+    /// Split files at least this large across threads (tests use a small value to exercise the path)
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub split_min_bytes: Option<u64>,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,

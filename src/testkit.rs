@@ -31,7 +31,9 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
     let a = TaskSetArn::parse(&arn_text).expect("a task set ARN");
     let at = time::parse_str("2026-09-20T00:00:00Z").expect("a time");
     let finding = Finding {
-        id: format!("arn:aws:securityhub:eu-west-1:111122223333:security-control/ECS.16/finding/{text}"),
+        id: format!(
+            "arn:aws:securityhub:eu-west-1:111122223333:security-control/ECS.16/finding/{text}"
+        ),
         format: FindingFormat::Asff,
         control_id: "ECS.16".into(),
         control_id_source: ControlIdSource::SecurityControlId,
@@ -61,7 +63,10 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
             updated_at: Some(at),
         }),
         related_requirements: vec![text.to_string()],
-        origin: Origin { input: 0, record: 1 },
+        origin: Origin {
+            input: 0,
+            record: 1,
+        },
     };
     let mut inventory = Inventory::default();
     inventory.task_sets.insert(
@@ -90,7 +95,10 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
                 container_name: Some(text.to_string()),
                 container_port: Some(443),
             }],
-            origin: Origin { input: 1, record: 1 },
+            origin: Origin {
+                input: 1,
+                record: 1,
+            },
         },
     );
     let findings = vec![finding];
@@ -129,8 +137,12 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
         task_sets: 1,
         services: 0,
         failures: 0,
-        problems: vec![RecordProblem { record: 1, message: text.to_string() }],
+        problems: vec![RecordProblem {
+            record: 1,
+            message: text.to_string(),
+        }],
         status: crate::ingest::InputStatus::Used,
+        threads: 1,
     }];
     let options = RunOptions {
         org: Some(text.to_string()),
@@ -210,7 +222,11 @@ pub fn check_outputs(text: &str) -> Result<(), String> {
             let n = markdown_pipes(line);
             match header {
                 None => header = Some(n),
-                Some(h) if h != n => return Err(format!("a Markdown table line has {n} cells, its header {h}: {line}")),
+                Some(h) if h != n => {
+                    return Err(format!(
+                        "a Markdown table line has {n} cells, its header {h}: {line}"
+                    ))
+                }
                 Some(_) => {}
             }
         } else {
@@ -221,15 +237,27 @@ pub fn check_outputs(text: &str) -> Result<(), String> {
         return Err("the text left a Markdown code fence open".into());
     }
     // CSV: parses back to the text (behind the formula guard), and no cell starts a formula.
-    for name in ["data/reconciliation.csv", "data/findings.csv", "data/exceptions.csv", "data/task_sets.csv"] {
-        let bytes = pack.iter().find(|f| f.path == name).map(|f| f.bytes.clone()).unwrap_or_default();
+    for name in [
+        "data/reconciliation.csv",
+        "data/findings.csv",
+        "data/exceptions.csv",
+        "data/task_sets.csv",
+    ] {
+        let bytes = pack
+            .iter()
+            .find(|f| f.path == name)
+            .map(|f| f.bytes.clone())
+            .unwrap_or_default();
         let mut r = csv::Reader::from_reader(bytes.as_slice());
         let width = r.headers().map_err(|e| e.to_string())?.len();
         let mut found = false;
         for rec in r.records() {
             let rec = rec.map_err(|e| format!("{name}: {e}"))?;
             if rec.len() != width {
-                return Err(format!("{name}: a row has {} cells, the header {width}", rec.len()));
+                return Err(format!(
+                    "{name}: a row has {} cells, the header {width}",
+                    rec.len()
+                ));
             }
             for cell in rec.iter() {
                 if crate::render::escape::is_formula_like(cell) {

@@ -88,6 +88,37 @@ impl FileCollector {
         }
     }
 
+    /// A collector for a run of records that starts after `records_before` records of the same file.
+    pub fn starting_at(input: usize, records_before: u64) -> Self {
+        FileCollector {
+            input,
+            record: records_before,
+            ..Default::default()
+        }
+    }
+
+    /// Takes in what a collector of a later run of the same file gathered (runs are absorbed in order).
+    pub fn absorb(&mut self, o: FileCollector) {
+        self.record = self.record.max(o.record);
+        self.findings_read += o.findings_read;
+        self.non_findings += o.non_findings;
+        if self.first_non_finding.is_none() {
+            self.first_non_finding = o.first_non_finding;
+        }
+        self.ocsf_seen |= o.ocsf_seen;
+        self.findings.extend(o.findings);
+        self.task_sets.extend(o.task_sets);
+        self.services_read += o.services_read;
+        self.failures_read += o.failures_read;
+        self.covered_services.extend(o.covered_services);
+        self.listed_by_task_set_dump
+            .extend(o.listed_by_task_set_dump);
+        self.missing_task_sets.extend(o.missing_task_sets);
+        self.missing_services.extend(o.missing_services);
+        self.problems.extend(o.problems);
+        self.newest_other = self.newest_other.max(o.newest_other);
+    }
+
     fn next_origin(&mut self) -> Origin {
         self.record += 1;
         Origin {

@@ -11,6 +11,7 @@ pub mod ecs;
 pub mod fields;
 pub mod files;
 pub mod ocsf;
+pub mod parallel;
 pub mod reader;
 pub mod stream;
 
@@ -19,13 +20,38 @@ use collect::FileCollector;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use stream::Shape;
 
-/// How ingest treats bad inputs and which folders it must not read.
-#[derive(Debug, Clone, Default)]
+/// How ingest treats bad inputs, which folders it must not read, and how it uses the cores.
+#[derive(Debug, Clone)]
 pub struct Options {
     pub skip_bad_inputs: bool,
     pub exclude: Vec<PathBuf>,
+    /// Threads: files are read in parallel, and a large `get-findings` file is split across threads.
+    pub jobs: usize,
+    /// Files at least this large are split across threads when their layout allows it.
+    pub split_min_bytes: u64,
+    /// Bytes read of the total, when a progress bar is shown.
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            skip_bad_inputs: false,
+            exclude: Vec::new(),
+            jobs: 1,
+            split_min_bytes: 32 * 1024 * 1024,
+            progress: None,
+        }
+    }
+}
+
+/// The number of threads to use when the user does not say: every core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// What happened to one input file.
@@ -53,6 +79,9 @@ pub struct InputReport {
     pub problems: Vec<RecordProblem>,
     #[serde(flatten)]
     pub status: InputStatus,
+    /// Threads the file was split across (1 when read sequentially). Never written into a pack.
+    #[serde(skip)]
+    pub threads: usize,
 }
 
 impl InputReport {
@@ -70,6 +99,7 @@ impl InputReport {
             failures: 0,
             problems: Vec::new(),
             status,
+            threads: 1,
         }
     }
 
@@ -118,11 +148,62 @@ pub fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// Reads every input.
+/// Reads one file, splitting it across threads when it is large and laid out as the AWS CLI prints it.
+fn read_any(path: &Path, index: usize, options: &Options) -> Result<FileRead, String> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if options.jobs > 1 && size >= options.split_min_bytes {
+        match parallel::read_page(path, index, options.jobs, options.progress.as_ref()) {
+            Ok(Some((collector, hashed))) => {
+                let kind = describe_kind(&[Shape::FindingsPage], collector.ocsf_seen);
+                return Ok((collector, kind, false, hashed, options.jobs));
+            }
+            // Not that layout, or not exactly: the sequential parser reads it (and says what is wrong).
+            Ok(None) | Err(parallel::GiveUp) => {
+                if let Some(p) = &options.progress {
+                    p.set_position(p.position().saturating_sub(size));
+                }
+            }
+        }
+    }
+    read_file(path, index, options.progress.as_ref())
+}
+
+/// Reads every input: files in parallel (`jobs` threads), results merged in input order, so the outcome is
+/// the same as reading them one by one.
 pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestError> {
     let candidates = files::expand(inputs, &options.exclude).map_err(IngestError::BadInput)?;
+    if let Some(p) = &options.progress {
+        let total: u64 = candidates
+            .iter()
+            .filter(|c| c.skipped.is_none())
+            .filter_map(|c| std::fs::metadata(&c.path).ok())
+            .map(|m| m.len())
+            .sum();
+        p.set_length(total);
+    }
+    let results: Vec<Mutex<Option<Result<FileRead, String>>>> =
+        candidates.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(c) = candidates.get(i) else { return };
+        if c.skipped.is_none() {
+            let r = read_any(&c.path, i, options);
+            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        }
+    };
+    let threads = options.jobs.clamp(1, candidates.len().max(1));
+    if threads == 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(work);
+            }
+        });
+    }
     let mut out = Ingested::default();
-    for candidate in candidates {
+    for (candidate, result) in candidates.into_iter().zip(results) {
         let size = std::fs::metadata(&candidate.path)
             .map(|m| m.len())
             .unwrap_or(0);
@@ -134,10 +215,11 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
             ));
             continue;
         }
-        let index = out.inputs.len();
-        match read_file(&candidate.path, index) {
-            Ok((collector, kind, gzip, (sha256, size))) => {
+        let result = result.into_inner().unwrap_or_else(|e| e.into_inner());
+        match result.unwrap_or_else(|| Err(" was not read".to_string())) {
+            Ok((collector, kind, gzip, (sha256, size), threads)) => {
                 let mut report = InputReport::new(&candidate.path, size, InputStatus::Used);
+                report.threads = threads;
                 report.kind = kind;
                 report.gzip = gzip;
                 report.sha256 = sha256;
@@ -168,10 +250,12 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
 /// Returns the kind and the ECS.16 findings and task sets it holds; `Err` is the message `report` would
 /// give (after the path). Used by the fuzz targets.
 pub fn read_bytes(bytes: Vec<u8>) -> Result<(String, Vec<Finding>, Vec<TaskSet>), String> {
-    let opened = reader::open_reader(std::io::Cursor::new(bytes)).map_err(|m| format!(" {m}"))?;
+    let opened =
+        reader::open_reader(std::io::Cursor::new(bytes), None).map_err(|m| format!(" {m}"))?;
     let gzip = opened.gzip;
     let mut collector = FileCollector::new(0);
-    let shapes = stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
+    let shapes =
+        stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
     if shapes.is_empty() {
         return Err(" the file is empty: no JSON value in it".to_string());
     }
@@ -180,12 +264,17 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<(String, Vec<Finding>, Vec<TaskSet>)
     Ok((kind, collector.findings, collector.task_sets))
 }
 
-/// What reading one file gives: its records, its kind, whether it was gzip, and its SHA-256 and size.
-type FileRead = (FileCollector, String, bool, (String, u64));
+/// What reading one file gives: its records, its kind, whether it was gzip, its SHA-256 and size, and the
+/// number of threads it was split across.
+type FileRead = (FileCollector, String, bool, (String, u64), usize);
 
 /// Reads one file to the end. `Err` holds `LINE:COLUMN: message` (or ` message` when there is no position).
-fn read_file(path: &Path, index: usize) -> Result<FileRead, String> {
-    let opened = reader::open(path).map_err(|m| format!(" {m}"))?;
+fn read_file(
+    path: &Path,
+    index: usize,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<FileRead, String> {
+    let opened = reader::open(path, progress).map_err(|m| format!(" {m}"))?;
     let gzip = opened.gzip;
     let digest = opened.digest.clone();
     let mut collector = FileCollector::new(index);
@@ -210,7 +299,7 @@ fn read_file(path: &Path, index: usize) -> Result<FileRead, String> {
     let hashed = digest
         .finish(path)
         .map_err(|e| format!(" {}", reader::io_message(&e)))?;
-    Ok((collector, kind, gzip, hashed))
+    Ok((collector, kind, gzip, hashed, 1))
 }
 
 /// `LINE:COLUMN: message` from a serde_json error, without serde_json's own " at line N column M" suffix.

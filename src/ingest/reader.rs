@@ -29,6 +29,13 @@ pub struct InputDigest {
 }
 
 impl InputDigest {
+    /// Adds bytes read by a caller that reads the file itself (the parallel path).
+    pub fn update(&self, bytes: &[u8]) {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0.update(bytes);
+        guard.1 += bytes.len() as u64;
+    }
+
     /// Hashes whatever the parser did not read (trailing bytes after the last value) and returns the
     /// lowercase hex SHA-256 and the size of the whole file.
     pub fn finish(self, path: &Path) -> io::Result<(String, u64)> {
@@ -65,6 +72,7 @@ pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
 struct Hashing<R> {
     inner: R,
     state: Arc<Mutex<(Sha256, u64)>>,
+    progress: Option<indicatif::ProgressBar>,
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -73,22 +81,29 @@ impl<R: Read> Read for Hashing<R> {
         let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
         guard.0.update(&buf[..n]);
         guard.1 += n as u64;
+        if let Some(p) = &self.progress {
+            p.inc(n as u64);
+        }
         Ok(n)
     }
 }
 
 /// Opens a file and returns a reader of its (decompressed, BOM-less) text.
-pub fn open(path: &Path) -> Result<Opened, String> {
+pub fn open(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Result<Opened, String> {
     let file = File::open(path).map_err(|e| io_message(&e))?;
-    open_reader(file)
+    open_reader(file, progress)
 }
 
 /// Same as [`open`] for bytes from anywhere (the fuzz targets feed memory).
-pub fn open_reader(source: impl Read + Send + 'static) -> Result<Opened, String> {
+pub fn open_reader(
+    source: impl Read + Send + 'static,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Opened, String> {
     let digest = InputDigest::default();
     let hashing = Hashing {
         inner: source,
         state: digest.state.clone(),
+        progress: progress.cloned(),
     };
     let mut reader = BufReader::with_capacity(BUFFER, hashing);
     let head = reader.fill_buf().map_err(|e| io_message(&e))?;
@@ -163,7 +178,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, bytes).unwrap();
-        let o = open(&p)?;
+        let o = open(&p, None)?;
         let gz = o.gzip;
         Ok((String::from_utf8(read_all(o.reader).unwrap()).unwrap(), gz))
     }
@@ -186,7 +201,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, b"{}  trailing bytes").unwrap();
-        let o = open(&p).unwrap();
+        let o = open(&p, None).unwrap();
         let mut r = o.reader;
         let mut two = [0u8; 2];
         r.read_exact(&mut two).unwrap();

@@ -13,5 +13,6 @@ mod hostile;
 mod html;
 mod integrity;
 mod outcomes;
+mod parallel;
 mod samples;
 mod shapes;

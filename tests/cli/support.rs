@@ -49,7 +49,10 @@ pub fn assert_exit(o: &Output, code: i32) {
 /// Builds a pack from the inputs into `out` and returns the run's output (asserting success).
 pub fn report(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     let mut c = bin();
-    c.arg("report").arg("--out").arg(out).arg("-q");
+    c.arg("report").arg("--out").arg(out);
+    if !extra.contains(&"-v") {
+        c.arg("-q");
+    }
     for i in inputs {
         c.arg(i);
     }

@@ -1,0 +1,205 @@
+//! Parallel parsing inside one large `get-findings` export.
+//!
+//! `aws securityhub get-findings` prints one JSON object with four-space indentation, so every element of
+//! `Findings` starts on a line of exactly eight spaces and `{`. A raw newline can never occur inside a JSON
+//! string, so that line can only be the start of an element. The file is read in large blocks; each block is
+//! cut at those lines into runs of whole elements, and the runs are parsed on every core. Each element is
+//! still validated in full (as the sequential parser does) before its bytes are searched for the control.
+//!
+//! Anything that does not look exactly like that layout (another indentation, a missing comma, an element
+//! that is not valid JSON, a tail that is not `]` plus `NextToken`) makes this path give up, and the file is
+//! read again by the sequential parser, which gives the canonical result or error. So the output never
+//! depends on which path ran.
+
+use super::collect::FileCollector;
+use super::reader::InputDigest;
+use super::stream::Sink;
+use memchr::memmem;
+use serde_json::value::RawValue;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::{mpsc, Arc, Mutex};
+
+const HEAD: &[u8] = b"{\n    \"Findings\": [";
+const ELEMENT: &[u8] = b"\n        {";
+const ARRAY_END: &[u8] = b"\n    ]";
+const BLOCK: usize = 8 * 1024 * 1024;
+
+/// Why the fast path gave up (the caller then reads the file sequentially).
+#[derive(Debug)]
+pub struct GiveUp;
+
+/// One run of whole elements, with the record number of its first element.
+struct Run {
+    seq: usize,
+    first_record: u64,
+    bytes: Vec<u8>,
+    /// The run ends the array: its last element has no trailing comma.
+    last: bool,
+}
+
+fn trim_end(b: &[u8]) -> &[u8] {
+    let n = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    &b[..n]
+}
+
+/// Splits a run into elements and feeds them to a collector.
+fn parse_run(run: &Run, input: usize) -> Result<FileCollector, GiveUp> {
+    let mut c = FileCollector::starting_at(input, run.first_record);
+    let starts: Vec<usize> = memmem::find_iter(&run.bytes, ELEMENT)
+        .map(|i| i + 1)
+        .collect();
+    if starts.first() != Some(&1) {
+        return Err(GiveUp);
+    }
+    for (k, &s) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(run.bytes.len(), |e| e - 1);
+        let mut elem = trim_end(&run.bytes[s..end]);
+        let is_last = run.last && k + 1 == starts.len();
+        if is_last {
+            if elem.ends_with(b",") {
+                return Err(GiveUp);
+            }
+        } else {
+            elem = elem.strip_suffix(b",").ok_or(GiveUp)?;
+        }
+        let raw: &RawValue = serde_json::from_slice(elem).map_err(|_| GiveUp)?;
+        c.finding_raw(raw.get());
+    }
+    Ok(c)
+}
+
+/// Counts elements in a run (record numbers of the next run start after them).
+fn count_elements(bytes: &[u8]) -> u64 {
+    memmem::find_iter(bytes, ELEMENT).count() as u64
+}
+
+/// The text after the array must be `]`, then optionally `"NextToken"`, then `}`.
+fn tail_is_valid(tail: &[u8]) -> bool {
+    let mut doc = b"{\"Findings\": [".to_vec();
+    doc.extend_from_slice(tail);
+    matches!(
+        serde_json::from_slice::<serde_json::Value>(&doc),
+        Ok(serde_json::Value::Object(_))
+    )
+}
+
+/// Reads a pretty-printed `get-findings` file on `jobs` threads. `Ok(None)`: the file does not have that
+/// layout (or is empty); `Err(GiveUp)`: it looked like it but is not exactly so.
+pub fn read_page(
+    path: &Path,
+    input: usize,
+    jobs: usize,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Option<(FileCollector, (String, u64))>, GiveUp> {
+    let mut file = File::open(path).map_err(|_| GiveUp)?;
+    let mut head = vec![0u8; HEAD.len()];
+    if file.read_exact(&mut head).is_err() || head != HEAD {
+        return Ok(None);
+    }
+    let digest = InputDigest::default();
+    digest.update(&head);
+    if let Some(p) = progress {
+        p.inc(head.len() as u64);
+    }
+
+    let (run_tx, run_rx) = mpsc::sync_channel::<Run>(jobs * 2);
+    let run_rx = Arc::new(Mutex::new(run_rx));
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Result<FileCollector, GiveUp>)>();
+    let result = std::thread::scope(
+        |scope| -> Result<Vec<(usize, Result<FileCollector, GiveUp>)>, GiveUp> {
+            // Owned here so that an early return closes the channel and the workers stop.
+            let run_tx = run_tx;
+            for _ in 0..jobs {
+                let rx = Arc::clone(&run_rx);
+                let tx = done_tx.clone();
+                scope.spawn(move || loop {
+                    let run = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(run) = run else { return };
+                    let parsed = parse_run(&run, input);
+                    if tx.send((run.seq, parsed)).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(done_tx);
+            // The reader: blocks in, runs of whole elements out.
+            let mut carry: Vec<u8> = Vec::new();
+            let mut block = vec![0u8; BLOCK];
+            let mut seq = 0;
+            let mut record = 0u64;
+            let mut first = true;
+            loop {
+                let n = file.read(&mut block).map_err(|_| GiveUp)?;
+                if n == 0 {
+                    break;
+                }
+                digest.update(&block[..n]);
+                if let Some(p) = progress {
+                    p.inc(n as u64);
+                }
+                carry.extend_from_slice(&block[..n]);
+                if first {
+                    // The first element must follow the `[` directly.
+                    if carry.len() >= ELEMENT.len() && !carry.starts_with(ELEMENT) {
+                        return Err(GiveUp);
+                    }
+                    first = false;
+                }
+                // Cut before the last element start seen: everything before it is whole elements.
+                if let Some(cut) = memmem::rfind(&carry[1..], ELEMENT).map(|i| i + 1) {
+                    if cut > 0 {
+                        let rest = carry.split_off(cut);
+                        let bytes = std::mem::replace(&mut carry, rest);
+                        let count = count_elements(&bytes);
+                        run_tx
+                            .send(Run {
+                                seq,
+                                first_record: record,
+                                bytes,
+                                last: false,
+                            })
+                            .map_err(|_| GiveUp)?;
+                        record += count;
+                        seq += 1;
+                    }
+                }
+            }
+            // The last element and the tail.
+            let end = memmem::rfind(&carry, ARRAY_END).ok_or(GiveUp)?;
+            let tail = carry.split_off(end + 1);
+            if !tail_is_valid(&tail) {
+                return Err(GiveUp);
+            }
+            if carry.is_empty() || !carry.starts_with(ELEMENT) {
+                return Err(GiveUp);
+            }
+            run_tx
+                .send(Run {
+                    seq,
+                    first_record: record,
+                    bytes: carry,
+                    last: true,
+                })
+                .map_err(|_| GiveUp)?;
+            drop(run_tx);
+            Ok(done_rx.iter().collect())
+        },
+    );
+    let mut parts = result?;
+    parts.sort_by_key(|(seq, _)| *seq);
+    let mut whole = FileCollector::new(input);
+    for (_, part) in parts {
+        whole.absorb(part?);
+    }
+    whole.date_the_export();
+    let hashed = digest.finish(path).map_err(|_| GiveUp)?;
+    Ok(Some((whole, hashed)))
+}

@@ -1,0 +1,140 @@
+//! Parallel reading (across files, and inside one large get-findings file) gives exactly the sequential result.
+
+use crate::support::build::*;
+use crate::support::*;
+use std::fs;
+
+fn packs_equal(a: &std::path::Path, b: &std::path::Path) {
+    let (ta, tb) = (tree(a), tree(b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &ta {
+        assert!(
+            bytes == &tb[name],
+            "{name} differs between the sequential and the parallel run"
+        );
+    }
+}
+
+#[test]
+fn samples_give_the_same_pack_sequentially_and_in_parallel() {
+    let dir = tempfile::tempdir().unwrap();
+    let (seq, par) = (dir.path().join("seq"), dir.path().join("par"));
+    report(&[&samples()], &seq, &["--jobs", "1"]);
+    let o = report(
+        &[&samples()],
+        &par,
+        &["--jobs", "2", "--split-min-bytes", "1", "-v"],
+    );
+    assert_eq!(
+        stderr(&o).matches("(split across 2 threads)").count(),
+        2,
+        "both get-findings pages: {}",
+        stderr(&o)
+    );
+    packs_equal(&seq, &par);
+}
+
+fn big_page(dir: &std::path::Path, n: u32) -> std::path::PathBuf {
+    let mut findings = Vec::new();
+    let mut sets = Vec::new();
+    for i in 0..n {
+        let control = if i % 7 == 0 {
+            "ECS.16"
+        } else {
+            ["S3.1", "EC2.19", "IAM.6", "ECS.2"][(i % 4) as usize]
+        };
+        let a = arn(&format!("svc-{}", i % 13), i);
+        let mut f = finding(
+            control,
+            &a,
+            if i % 3 == 0 { "PASSED" } else { "FAILED" },
+            "NEW",
+            if i % 11 == 0 { "ARCHIVED" } else { "ACTIVE" },
+        );
+        f["Description"] = serde_json::json!(format!(
+            "text with \"quotes\", a \\ backslash, {{braces}} and a line\nbreak, item {i}"
+        ));
+        findings.push(f);
+        if i % 7 == 0 && i % 2 == 0 {
+            sets.push(task_set(
+                &a,
+                Some(if i % 3 == 0 { "DISABLED" } else { "ENABLED" }),
+            ));
+        }
+    }
+    let input = dir.join("in");
+    write_json(&input.join("get-findings.json"), &page(findings));
+    write_json(&input.join("dump.json"), &task_sets_dump(sets, vec![]));
+    input
+}
+
+#[test]
+fn a_large_page_split_across_threads_gives_the_same_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_page(dir.path(), 6_000);
+    let size = fs::metadata(input.join("get-findings.json")).unwrap().len();
+    assert!(size > 8 * 1024 * 1024, "more than one block: {size} bytes");
+    let (seq, par) = (dir.path().join("seq"), dir.path().join("par"));
+    report(&[&input], &seq, &["--jobs", "1", "--as-of", "2026-09-30"]);
+    let o = report(
+        &[&input],
+        &par,
+        &[
+            "--jobs",
+            "2",
+            "--split-min-bytes",
+            "1",
+            "--as-of",
+            "2026-09-30",
+            "-v",
+        ],
+    );
+    assert!(
+        stderr(&o)
+            .contains("get-findings.json  securityhub get-findings page, findings  records 6000"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("(split across 2 threads)"),
+        "the split path ran: {}",
+        stderr(&o)
+    );
+    packs_equal(&seq, &par);
+    assert_eq!(json(&seq.join("summary.json"))["findings_read"], 6_000);
+}
+
+#[test]
+fn a_broken_large_page_gets_the_sequential_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_page(dir.path(), 3_000);
+    let f = input.join("get-findings.json");
+    let text = fs::read_to_string(&f).unwrap();
+    // Drop one comma between two elements in the middle of the file.
+    let at = text[text.len() / 2..]
+        .find("\n        },\n        {")
+        .unwrap()
+        + text.len() / 2;
+    let broken = format!("{}{}", &text[..at + 10], &text[at + 11..]);
+    fs::write(&f, broken).unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let o1 = run(&[&"report", &input, &"--out", &a, &"--jobs", &"1"]);
+    let o2 = run(&[
+        &"report",
+        &input,
+        &"--out",
+        &b,
+        &"--jobs",
+        &"2",
+        &"--split-min-bytes",
+        &"1",
+    ]);
+    assert_exit(&o1, 2);
+    assert_exit(&o2, 2);
+    assert_eq!(stderr(&o1), stderr(&o2));
+    assert!(
+        stderr(&o1).contains("expected `,` or `]`"),
+        "{}",
+        stderr(&o1)
+    );
+}
