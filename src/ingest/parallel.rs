@@ -26,6 +26,12 @@ const ELEMENT: &[u8] = b"\n        {";
 const ARRAY_END: &[u8] = b"\n    ]";
 const BLOCK: usize = 8 * 1024 * 1024;
 
+/// A file read this way: its records, and its SHA-256 and size.
+pub type PageRead = (FileCollector, (String, u64));
+
+/// Each run's records, by run number.
+type RunResults = Vec<(usize, Result<FileCollector, GiveUp>)>;
+
 /// Why the fast path gave up (the caller then reads the file sequentially).
 #[derive(Debug)]
 pub struct GiveUp;
@@ -95,7 +101,7 @@ pub fn read_page(
     input: usize,
     jobs: usize,
     progress: Option<&indicatif::ProgressBar>,
-) -> Result<Option<(FileCollector, (String, u64))>, GiveUp> {
+) -> Result<Option<PageRead>, GiveUp> {
     let mut file = File::open(path).map_err(|_| GiveUp)?;
     let mut head = vec![0u8; HEAD.len()];
     if file.read_exact(&mut head).is_err() || head != HEAD {
@@ -110,89 +116,87 @@ pub fn read_page(
     let (run_tx, run_rx) = mpsc::sync_channel::<Run>(jobs * 2);
     let run_rx = Arc::new(Mutex::new(run_rx));
     let (done_tx, done_rx) = mpsc::channel::<(usize, Result<FileCollector, GiveUp>)>();
-    let result = std::thread::scope(
-        |scope| -> Result<Vec<(usize, Result<FileCollector, GiveUp>)>, GiveUp> {
-            // Owned here so that an early return closes the channel and the workers stop.
-            let run_tx = run_tx;
-            for _ in 0..jobs {
-                let rx = Arc::clone(&run_rx);
-                let tx = done_tx.clone();
-                scope.spawn(move || loop {
-                    let run = match rx.lock() {
-                        Ok(guard) => guard.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(run) = run else { return };
-                    let parsed = parse_run(&run, input);
-                    if tx.send((run.seq, parsed)).is_err() {
-                        return;
-                    }
-                });
+    let result = std::thread::scope(|scope| -> Result<RunResults, GiveUp> {
+        // Owned here so that an early return closes the channel and the workers stop.
+        let run_tx = run_tx;
+        for _ in 0..jobs {
+            let rx = Arc::clone(&run_rx);
+            let tx = done_tx.clone();
+            scope.spawn(move || loop {
+                let run = match rx.lock() {
+                    Ok(guard) => guard.recv(),
+                    Err(_) => return,
+                };
+                let Ok(run) = run else { return };
+                let parsed = parse_run(&run, input);
+                if tx.send((run.seq, parsed)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        // The reader: blocks in, runs of whole elements out.
+        let mut carry: Vec<u8> = Vec::new();
+        let mut block = vec![0u8; BLOCK];
+        let mut seq = 0;
+        let mut record = 0u64;
+        let mut first = true;
+        loop {
+            let n = file.read(&mut block).map_err(|_| GiveUp)?;
+            if n == 0 {
+                break;
             }
-            drop(done_tx);
-            // The reader: blocks in, runs of whole elements out.
-            let mut carry: Vec<u8> = Vec::new();
-            let mut block = vec![0u8; BLOCK];
-            let mut seq = 0;
-            let mut record = 0u64;
-            let mut first = true;
-            loop {
-                let n = file.read(&mut block).map_err(|_| GiveUp)?;
-                if n == 0 {
-                    break;
+            digest.update(&block[..n]);
+            if let Some(p) = progress {
+                p.inc(n as u64);
+            }
+            carry.extend_from_slice(&block[..n]);
+            if first {
+                // The first element must follow the `[` directly.
+                if carry.len() >= ELEMENT.len() && !carry.starts_with(ELEMENT) {
+                    return Err(GiveUp);
                 }
-                digest.update(&block[..n]);
-                if let Some(p) = progress {
-                    p.inc(n as u64);
-                }
-                carry.extend_from_slice(&block[..n]);
-                if first {
-                    // The first element must follow the `[` directly.
-                    if carry.len() >= ELEMENT.len() && !carry.starts_with(ELEMENT) {
-                        return Err(GiveUp);
-                    }
-                    first = false;
-                }
-                // Cut before the last element start seen: everything before it is whole elements.
-                if let Some(cut) = memmem::rfind(&carry[1..], ELEMENT).map(|i| i + 1) {
-                    if cut > 0 {
-                        let rest = carry.split_off(cut);
-                        let bytes = std::mem::replace(&mut carry, rest);
-                        let count = count_elements(&bytes);
-                        run_tx
-                            .send(Run {
-                                seq,
-                                first_record: record,
-                                bytes,
-                                last: false,
-                            })
-                            .map_err(|_| GiveUp)?;
-                        record += count;
-                        seq += 1;
-                    }
+                first = false;
+            }
+            // Cut before the last element start seen: everything before it is whole elements.
+            if let Some(cut) = memmem::rfind(&carry[1..], ELEMENT).map(|i| i + 1) {
+                if cut > 0 {
+                    let rest = carry.split_off(cut);
+                    let bytes = std::mem::replace(&mut carry, rest);
+                    let count = count_elements(&bytes);
+                    run_tx
+                        .send(Run {
+                            seq,
+                            first_record: record,
+                            bytes,
+                            last: false,
+                        })
+                        .map_err(|_| GiveUp)?;
+                    record += count;
+                    seq += 1;
                 }
             }
-            // The last element and the tail.
-            let end = memmem::rfind(&carry, ARRAY_END).ok_or(GiveUp)?;
-            let tail = carry.split_off(end + 1);
-            if !tail_is_valid(&tail) {
-                return Err(GiveUp);
-            }
-            if carry.is_empty() || !carry.starts_with(ELEMENT) {
-                return Err(GiveUp);
-            }
-            run_tx
-                .send(Run {
-                    seq,
-                    first_record: record,
-                    bytes: carry,
-                    last: true,
-                })
-                .map_err(|_| GiveUp)?;
-            drop(run_tx);
-            Ok(done_rx.iter().collect())
-        },
-    );
+        }
+        // The last element and the tail.
+        let end = memmem::rfind(&carry, ARRAY_END).ok_or(GiveUp)?;
+        let tail = carry.split_off(end + 1);
+        if !tail_is_valid(&tail) {
+            return Err(GiveUp);
+        }
+        if carry.is_empty() || !carry.starts_with(ELEMENT) {
+            return Err(GiveUp);
+        }
+        run_tx
+            .send(Run {
+                seq,
+                first_record: record,
+                bytes: carry,
+                last: true,
+            })
+            .map_err(|_| GiveUp)?;
+        drop(run_tx);
+        Ok(done_rx.iter().collect())
+    });
     let mut parts = result?;
     parts.sort_by_key(|(seq, _)| *seq);
     let mut whole = FileCollector::new(input);
