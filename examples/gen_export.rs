@@ -1,0 +1,185 @@
+//! Generates a synthetic org-scale Security Hub export for benchmarks:
+//!
+//!     cargo run --release --example gen_export -- --findings 250000 --out DIR [--ecs16-percent 2] [--jsonl]
+//!
+//! Writes `DIR/get-findings.json` (one `aws securityhub get-findings` object, four-space indented as the AWS
+//! CLI prints it, findings of about 4 KB across many controls, about 2 % ECS.16), `DIR/dumps/*.json`
+//! (`describe-task-sets` for the services the ECS.16 task sets belong to), optionally `DIR/findings.jsonl`
+//! (the same findings as compact JSON Lines, for the DuckDB comparison), and `DIR/expected.json` (the
+//! outcome counts the tool must find), so the benchmark also checks correctness. Deterministic for a seed.
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // SplitMix64: small, fast, deterministic.
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn hex(&mut self, len: usize) -> String {
+        (0..len).map(|_| format!("{:x}", self.below(16))).collect()
+    }
+}
+
+const CONTROLS: &[(&str, &str, &str, &str)] = &[
+    ("S3.1", "AwsAccount", "S3 general purpose buckets should have block public access settings enabled", "PCI DSS v4.0.1/1.4.4"),
+    ("EC2.19", "AwsEc2SecurityGroup", "Security groups should not allow unrestricted access to ports with high risk", "PCI DSS v4.0.1/1.3.1"),
+    ("IAM.6", "AwsAccount", "Hardware MFA should be enabled for the root user", "PCI DSS v4.0.1/8.4.1"),
+    ("CloudTrail.2", "AwsCloudTrailTrail", "CloudTrail should have encryption at-rest enabled", "PCI DSS v4.0.1/10.3.2"),
+    ("ECS.2", "AwsEcsService", "ECS services should not have public IP addresses assigned to them automatically", "PCI DSS v4.0.1/1.4.4"),
+    ("RDS.2", "AwsRdsDbInstance", "RDS DB instances should prohibit public access", "PCI DSS v4.0.1/1.4.4"),
+    ("EC2.2", "AwsEc2SecurityGroup", "VPC default security groups should not allow inbound or outbound traffic", "PCI DSS v4.0.1/1.2.1"),
+    ("KMS.4", "AwsKmsKey", "AWS KMS key rotation should be enabled", "PCI DSS v4.0.1/3.6.1"),
+    ("Lambda.1", "AwsLambdaFunction", "Lambda function policies should prohibit public access", "PCI DSS v4.0.1/1.4.4"),
+    ("Config.1", "AwsAccount", "AWS Config should be enabled and use the service-linked role", "PCI DSS v4.0.1/10.2.1"),
+];
+const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2"];
+const OUTCOMES: &[&str] = &["NON_COMPLIANT", "RISK_ACCEPTED", "CONFLICT", "UNASSESSED_EXPOSED", "UNASSESSED", "COMPLIANT", "GONE"];
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn finding(rng: &mut Rng, control: &str, rtype: &str, title: &str, req: &str, account: &str, region: &str, resource: &str, status: &str, workflow: &str, record: &str, day: u64) -> Value {
+    let id = format!("arn:aws:securityhub:{region}:{account}:security-control/{control}/finding/{}-{}-{}-{}-{}", rng.hex(8), rng.hex(4), rng.hex(4), rng.hex(4), rng.hex(12));
+    let updated = format!("2026-09-{:02}T{:02}:{:02}:{:02}.{:03}Z", 1 + day % 29, rng.below(24), rng.below(60), rng.below(60), rng.below(1000));
+    let mut details = json!({});
+    if rtype == "AwsEc2SecurityGroup" {
+        details = json!({"AwsEc2SecurityGroup": {"GroupName": format!("sg-app-{}", rng.hex(6)), "GroupId": format!("sg-0{}", rng.hex(16)), "OwnerId": account, "VpcId": format!("vpc-0{}", rng.hex(16)),
+            "IpPermissions": (0..4).map(|i| json!({"IpProtocol": "tcp", "FromPort": 22 + i, "ToPort": 22 + i, "IpRanges": [{"CidrIp": format!("10.{}.{}.0/24", i, rng.below(255))}]})).collect::<Vec<_>>()}});
+    }
+    let mut f = json!({
+        "SchemaVersion": "2018-10-08",
+        "Id": id,
+        "ProductArn": format!("arn:aws:securityhub:{region}::product/aws/securityhub"),
+        "ProductName": "Security Hub",
+        "CompanyName": "AWS",
+        "Region": region,
+        "GeneratorId": format!("security-control/{control}"),
+        "AwsAccountId": account,
+        "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
+        "FirstObservedAt": "2026-06-02T09:14:08.511Z",
+        "LastObservedAt": updated,
+        "CreatedAt": "2026-06-02T09:14:08.511Z",
+        "UpdatedAt": updated,
+        "Severity": {"Label": "HIGH", "Normalized": 70, "Original": "HIGH"},
+        "Title": title,
+        "Description": format!("This control checks whether {}. The control fails if the resource is configured in a way that does not meet the requirement. Refer to the remediation instructions to fix this issue. Resource {resource} was evaluated by AWS Config in {region} for account {account}; the evaluation result was recorded by Security Hub and mapped to the enabled standards.", title.to_lowercase()),
+        "Remediation": {"Recommendation": {"Text": "For information on how to correct this issue, consult the AWS Security Hub controls documentation.", "Url": format!("https://docs.aws.amazon.com/console/securityhub/{control}/remediation")}},
+        "ProductFields": {
+            "RelatedAWSResources:0/name": format!("securityhub-{}-{}", control.to_lowercase().replace('.', "-"), rng.hex(8)),
+            "RelatedAWSResources:0/type": "AWS::Config::ConfigRule",
+            "aws/securityhub/ProductName": "Security Hub",
+            "aws/securityhub/CompanyName": "AWS",
+            "Resources:0/Id": resource,
+            "aws/securityhub/FindingId": format!("arn:aws:securityhub:{region}::product/aws/securityhub/{id}")
+        },
+        "Resources": [{"Type": rtype, "Id": resource, "Partition": "aws", "Region": region, "Details": details}],
+        "Compliance": {"Status": status, "RelatedRequirements": [req], "SecurityControlId": control,
+            "AssociatedStandards": [{"StandardsId": "standards/aws-foundational-security-best-practices/v/1.0.0"}, {"StandardsId": "standards/pci-dss/v/4.0.1"}]},
+        "WorkflowState": "NEW",
+        "Workflow": {"Status": workflow},
+        "RecordState": record,
+        "FindingProviderFields": {"Severity": {"Label": "HIGH", "Original": "HIGH"}, "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"]},
+        "ProcessedAt": updated,
+        "AwsAccountName": format!("acct-{account}")
+    });
+    if workflow == "SUPPRESSED" {
+        f["Note"] = json!({"Text": "Accepted risk RISK-1234 until the NAT migration completes; compensating control: restrictive security group.", "UpdatedBy": format!("arn:aws:iam::{account}:role/SecurityLead"), "UpdatedAt": "2026-08-01T00:00:00.000Z"});
+    }
+    f
+}
+
+fn main() -> std::io::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let n: u64 = arg(&args, "--findings").and_then(|v| v.parse().ok()).unwrap_or(250_000);
+    let out = PathBuf::from(arg(&args, "--out").unwrap_or_else(|| "bench-data".into()));
+    let pct: f64 = arg(&args, "--ecs16-percent").and_then(|v| v.parse().ok()).unwrap_or(2.0);
+    let mut rng = Rng(arg(&args, "--seed").and_then(|v| v.parse().ok()).unwrap_or(16));
+    let jsonl = args.iter().any(|a| a == "--jsonl");
+    fs::create_dir_all(out.join("dumps"))?;
+    let mut page = BufWriter::with_capacity(1 << 20, fs::File::create(out.join("get-findings.json"))?);
+    let mut lines = if jsonl { Some(BufWriter::with_capacity(1 << 20, fs::File::create(out.join("findings.jsonl"))?)) } else { None };
+    page.write_all(b"{\n    \"Findings\": [")?;
+    let mut expected: BTreeMap<&str, u64> = OUTCOMES.iter().map(|o| (*o, 0)).collect();
+    // Dumps: service → task sets listed.
+    let mut dumps: BTreeMap<(String, String, String), Vec<Value>> = BTreeMap::new();
+    let ecs16_every = (100.0 / pct).round().max(1.0) as u64;
+    for i in 0..n {
+        let account = format!("{:012}", 100_000_000_000u64 + rng.below(200) * 7919);
+        let region = REGIONS[rng.below(REGIONS.len() as u64) as usize];
+        let f = if i % ecs16_every == 0 {
+            let service = format!("svc-{}", rng.below(50));
+            let ts = format!("arn:aws:ecs:{region}:{account}:task-set/cluster-{}/{service}/ecs-svc/{:019}", i % 3, i);
+            let key = (account.clone(), region.to_string(), ts.clone());
+            let outcome = OUTCOMES[(i / ecs16_every % 7) as usize];
+            let (status, workflow, record, dump_ip) = match outcome {
+                "NON_COMPLIANT" => ("FAILED", "NEW", "ACTIVE", Some("ENABLED")),
+                "RISK_ACCEPTED" => ("FAILED", "SUPPRESSED", "ACTIVE", Some("ENABLED")),
+                "CONFLICT" => ("FAILED", "NEW", "ACTIVE", Some("DISABLED")),
+                "UNASSESSED_EXPOSED" => ("WARNING", "NEW", "ACTIVE", Some("ENABLED")),
+                "UNASSESSED" => ("NOT_AVAILABLE", "NEW", "ACTIVE", Some("DISABLED")),
+                "COMPLIANT" => ("PASSED", "RESOLVED", "ACTIVE", Some("DISABLED")),
+                _ => ("FAILED", "NEW", "ACTIVE", None),
+            };
+            *expected.get_mut(outcome).unwrap() += 1;
+            let svc_key = (key.0.clone(), key.1.clone(), ts.rsplitn(3, '/').nth(2).unwrap().to_string());
+            let entry = dumps.entry(svc_key).or_default();
+            if let Some(ip) = dump_ip {
+                entry.push(json!({"id": format!("ecs-svc/{:019}", i), "taskSetArn": ts, "status": "ACTIVE", "launchType": "FARGATE",
+                    "createdAt": "2026-06-01T00:00:00.000000+00:00", "updatedAt": "2026-06-01T00:00:00.000000+00:00",
+                    "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0aaa"], "securityGroups": ["sg-0bbb"], "assignPublicIp": ip}}}));
+            }
+            finding(&mut rng, "ECS.16", "Other", "ECS task sets should not automatically assign public IP addresses", "PCI DSS v4.0.1/1.4.4", &account, region, &ts, status, workflow, record, i)
+        } else {
+            let (control, rtype, title, req) = CONTROLS[rng.below(CONTROLS.len() as u64) as usize];
+            let resource = format!("arn:aws:{}:{region}:{account}:resource/{}", control.split('.').next().unwrap().to_lowercase(), rng.hex(12));
+            let status = if rng.below(3) == 0 { "PASSED" } else { "FAILED" };
+            finding(&mut rng, control, rtype, title, req, &account, region, &resource, status, if status == "PASSED" { "RESOLVED" } else { "NEW" }, "ACTIVE", i)
+        };
+        let pretty = serde_json::to_string_pretty(&f).unwrap().replace('\n', "\n        ");
+        page.write_all(if i == 0 { b"\n        " } else { b",\n        " })?;
+        page.write_all(pretty.as_bytes())?;
+        if let Some(l) = lines.as_mut() {
+            serde_json::to_writer(&mut *l, &f)?;
+            l.write_all(b"\n")?;
+        }
+    }
+    page.write_all(b"\n    ]\n}\n")?;
+    page.flush()?;
+    // GONE task sets: listed in no dump, but their service is covered by one (at least one other task set).
+    let mut k = 0;
+    for ((account, region, prefix), sets) in &dumps {
+        let mut sets = sets.clone();
+        if sets.is_empty() {
+            // A covering dump needs one task set: add a compliant one without a finding... which would be
+            // UNASSESSED; instead list nothing and rely on a service dump.
+            let service_arn = prefix.replace(":task-set/", ":service/");
+            let v = json!({"services": [{"serviceArn": service_arn, "status": "ACTIVE", "taskSets": []}], "failures": []});
+            fs::write(out.join("dumps").join(format!("dump-{k:05}-{account}-{region}.json")), serde_json::to_vec_pretty(&v)?)?;
+        } else {
+            sets.sort_by(|a, b| a["taskSetArn"].as_str().cmp(&b["taskSetArn"].as_str()));
+            let v = json!({"taskSets": sets, "failures": []});
+            fs::write(out.join("dumps").join(format!("dump-{k:05}-{account}-{region}.json")), serde_json::to_vec_pretty(&v)?)?;
+        }
+        k += 1;
+    }
+    if let Some(mut l) = lines {
+        l.flush()?;
+    }
+    let total: u64 = expected.values().sum();
+    fs::write(out.join("expected.json"), serde_json::to_vec_pretty(&json!({"findings": n, "ecs16_findings": total, "outcomes": expected}))?)?;
+    eprintln!("wrote {n} findings ({total} ECS.16) and {k} dumps to {}", out.display());
+    Ok(())
+}
