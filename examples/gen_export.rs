@@ -33,27 +33,111 @@ impl Rng {
 }
 
 const CONTROLS: &[(&str, &str, &str, &str)] = &[
-    ("S3.1", "AwsAccount", "S3 general purpose buckets should have block public access settings enabled", "PCI DSS v4.0.1/1.4.4"),
-    ("EC2.19", "AwsEc2SecurityGroup", "Security groups should not allow unrestricted access to ports with high risk", "PCI DSS v4.0.1/1.3.1"),
-    ("IAM.6", "AwsAccount", "Hardware MFA should be enabled for the root user", "PCI DSS v4.0.1/8.4.1"),
-    ("CloudTrail.2", "AwsCloudTrailTrail", "CloudTrail should have encryption at-rest enabled", "PCI DSS v4.0.1/10.3.2"),
-    ("ECS.2", "AwsEcsService", "ECS services should not have public IP addresses assigned to them automatically", "PCI DSS v4.0.1/1.4.4"),
-    ("RDS.2", "AwsRdsDbInstance", "RDS DB instances should prohibit public access", "PCI DSS v4.0.1/1.4.4"),
-    ("EC2.2", "AwsEc2SecurityGroup", "VPC default security groups should not allow inbound or outbound traffic", "PCI DSS v4.0.1/1.2.1"),
-    ("KMS.4", "AwsKmsKey", "AWS KMS key rotation should be enabled", "PCI DSS v4.0.1/3.6.1"),
-    ("Lambda.1", "AwsLambdaFunction", "Lambda function policies should prohibit public access", "PCI DSS v4.0.1/1.4.4"),
-    ("Config.1", "AwsAccount", "AWS Config should be enabled and use the service-linked role", "PCI DSS v4.0.1/10.2.1"),
+    (
+        "S3.1",
+        "AwsAccount",
+        "S3 general purpose buckets should have block public access settings enabled",
+        "PCI DSS v4.0.1/1.4.4",
+    ),
+    (
+        "EC2.19",
+        "AwsEc2SecurityGroup",
+        "Security groups should not allow unrestricted access to ports with high risk",
+        "PCI DSS v4.0.1/1.3.1",
+    ),
+    (
+        "IAM.6",
+        "AwsAccount",
+        "Hardware MFA should be enabled for the root user",
+        "PCI DSS v4.0.1/8.4.1",
+    ),
+    (
+        "CloudTrail.2",
+        "AwsCloudTrailTrail",
+        "CloudTrail should have encryption at-rest enabled",
+        "PCI DSS v4.0.1/10.3.2",
+    ),
+    (
+        "ECS.2",
+        "AwsEcsService",
+        "ECS services should not have public IP addresses assigned to them automatically",
+        "PCI DSS v4.0.1/1.4.4",
+    ),
+    (
+        "RDS.2",
+        "AwsRdsDbInstance",
+        "RDS DB instances should prohibit public access",
+        "PCI DSS v4.0.1/1.4.4",
+    ),
+    (
+        "EC2.2",
+        "AwsEc2SecurityGroup",
+        "VPC default security groups should not allow inbound or outbound traffic",
+        "PCI DSS v4.0.1/1.2.1",
+    ),
+    (
+        "KMS.4",
+        "AwsKmsKey",
+        "AWS KMS key rotation should be enabled",
+        "PCI DSS v4.0.1/3.6.1",
+    ),
+    (
+        "Lambda.1",
+        "AwsLambdaFunction",
+        "Lambda function policies should prohibit public access",
+        "PCI DSS v4.0.1/1.4.4",
+    ),
+    (
+        "Config.1",
+        "AwsAccount",
+        "AWS Config should be enabled and use the service-linked role",
+        "PCI DSS v4.0.1/10.2.1",
+    ),
 ];
 const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2"];
-const OUTCOMES: &[&str] = &["NON_COMPLIANT", "RISK_ACCEPTED", "CONFLICT", "UNASSESSED_EXPOSED", "UNASSESSED", "COMPLIANT", "GONE"];
+const OUTCOMES: &[&str] = &[
+    "NON_COMPLIANT",
+    "RISK_ACCEPTED",
+    "CONFLICT",
+    "UNASSESSED_EXPOSED",
+    "UNASSESSED",
+    "COMPLIANT",
+    "GONE",
+];
 
 fn arg(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
-fn finding(rng: &mut Rng, control: &str, rtype: &str, title: &str, req: &str, account: &str, region: &str, resource: &str, status: &str, workflow: &str, record: &str, day: u64) -> Value {
-    let id = format!("arn:aws:securityhub:{region}:{account}:security-control/{control}/finding/{}-{}-{}-{}-{}", rng.hex(8), rng.hex(4), rng.hex(4), rng.hex(4), rng.hex(12));
-    let updated = format!("2026-09-{:02}T{:02}:{:02}:{:02}.{:03}Z", 1 + day % 29, rng.below(24), rng.below(60), rng.below(60), rng.below(1000));
+/// The control a finding is for: id, resource type, title, PCI DSS requirement.
+type Control<'a> = (&'a str, &'a str, &'a str, &'a str);
+/// Where the finding's resource is: account, region, resource id.
+type Place<'a> = (&'a str, &'a str, &'a str);
+/// Compliance status, workflow status, record state.
+type Verdict<'a> = (&'a str, &'a str, &'a str);
+
+fn finding(rng: &mut Rng, control: Control, place: Place, verdict: Verdict, day: u64) -> Value {
+    let (control, rtype, title, req) = control;
+    let (account, region, resource) = place;
+    let (status, workflow, record) = verdict;
+    let id = format!(
+        "arn:aws:securityhub:{region}:{account}:security-control/{control}/finding/{}-{}-{}-{}-{}",
+        rng.hex(8),
+        rng.hex(4),
+        rng.hex(4),
+        rng.hex(4),
+        rng.hex(12)
+    );
+    let updated = format!(
+        "2026-09-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        1 + day % 29,
+        rng.below(24),
+        rng.below(60),
+        rng.below(60),
+        rng.below(1000)
+    );
     let mut details = json!({});
     if rtype == "AwsEc2SecurityGroup" {
         details = json!({"AwsEc2SecurityGroup": {"GroupName": format!("sg-app-{}", rng.hex(6)), "GroupId": format!("sg-0{}", rng.hex(16)), "OwnerId": account, "VpcId": format!("vpc-0{}", rng.hex(16)),
@@ -103,14 +187,28 @@ fn finding(rng: &mut Rng, control: &str, rtype: &str, title: &str, req: &str, ac
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let n: u64 = arg(&args, "--findings").and_then(|v| v.parse().ok()).unwrap_or(250_000);
+    let n: u64 = arg(&args, "--findings")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(250_000);
     let out = PathBuf::from(arg(&args, "--out").unwrap_or_else(|| "bench-data".into()));
-    let pct: f64 = arg(&args, "--ecs16-percent").and_then(|v| v.parse().ok()).unwrap_or(2.0);
-    let mut rng = Rng(arg(&args, "--seed").and_then(|v| v.parse().ok()).unwrap_or(16));
+    let pct: f64 = arg(&args, "--ecs16-percent")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2.0);
+    let mut rng = Rng(arg(&args, "--seed")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16));
     let jsonl = args.iter().any(|a| a == "--jsonl");
     fs::create_dir_all(out.join("dumps"))?;
-    let mut page = BufWriter::with_capacity(1 << 20, fs::File::create(out.join("get-findings.json"))?);
-    let mut lines = if jsonl { Some(BufWriter::with_capacity(1 << 20, fs::File::create(out.join("findings.jsonl"))?)) } else { None };
+    let mut page =
+        BufWriter::with_capacity(1 << 20, fs::File::create(out.join("get-findings.json"))?);
+    let mut lines = if jsonl {
+        Some(BufWriter::with_capacity(
+            1 << 20,
+            fs::File::create(out.join("findings.jsonl"))?,
+        ))
+    } else {
+        None
+    };
     page.write_all(b"{\n    \"Findings\": [")?;
     let mut expected: BTreeMap<&str, u64> = OUTCOMES.iter().map(|o| (*o, 0)).collect();
     // Dumps: service → task sets listed.
@@ -121,7 +219,11 @@ fn main() -> std::io::Result<()> {
         let region = REGIONS[rng.below(REGIONS.len() as u64) as usize];
         let f = if i % ecs16_every == 0 {
             let service = format!("svc-{}", rng.below(50));
-            let ts = format!("arn:aws:ecs:{region}:{account}:task-set/cluster-{}/{service}/ecs-svc/{:019}", i % 3, i);
+            let ts = format!(
+                "arn:aws:ecs:{region}:{account}:task-set/cluster-{}/{service}/ecs-svc/{:019}",
+                i % 3,
+                i
+            );
             let key = (account.clone(), region.to_string(), ts.clone());
             let outcome = OUTCOMES[(i / ecs16_every % 7) as usize];
             let (status, workflow, record, dump_ip) = match outcome {
@@ -134,22 +236,62 @@ fn main() -> std::io::Result<()> {
                 _ => ("FAILED", "NEW", "ACTIVE", None),
             };
             *expected.get_mut(outcome).unwrap() += 1;
-            let svc_key = (key.0.clone(), key.1.clone(), ts.rsplitn(3, '/').nth(2).unwrap().to_string());
+            let svc_key = (
+                key.0.clone(),
+                key.1.clone(),
+                ts.rsplitn(3, '/').nth(2).unwrap().to_string(),
+            );
             let entry = dumps.entry(svc_key).or_default();
             if let Some(ip) = dump_ip {
                 entry.push(json!({"id": format!("ecs-svc/{:019}", i), "taskSetArn": ts, "status": "ACTIVE", "launchType": "FARGATE",
                     "createdAt": "2026-06-01T00:00:00.000000+00:00", "updatedAt": "2026-06-01T00:00:00.000000+00:00",
                     "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0aaa"], "securityGroups": ["sg-0bbb"], "assignPublicIp": ip}}}));
             }
-            finding(&mut rng, "ECS.16", "Other", "ECS task sets should not automatically assign public IP addresses", "PCI DSS v4.0.1/1.4.4", &account, region, &ts, status, workflow, record, i)
+            finding(
+                &mut rng,
+                (
+                    "ECS.16",
+                    "Other",
+                    "ECS task sets should not automatically assign public IP addresses",
+                    "PCI DSS v4.0.1/1.4.4",
+                ),
+                (&account, region, &ts),
+                (status, workflow, record),
+                i,
+            )
         } else {
             let (control, rtype, title, req) = CONTROLS[rng.below(CONTROLS.len() as u64) as usize];
-            let resource = format!("arn:aws:{}:{region}:{account}:resource/{}", control.split('.').next().unwrap().to_lowercase(), rng.hex(12));
-            let status = if rng.below(3) == 0 { "PASSED" } else { "FAILED" };
-            finding(&mut rng, control, rtype, title, req, &account, region, &resource, status, if status == "PASSED" { "RESOLVED" } else { "NEW" }, "ACTIVE", i)
+            let resource = format!(
+                "arn:aws:{}:{region}:{account}:resource/{}",
+                control.split('.').next().unwrap().to_lowercase(),
+                rng.hex(12)
+            );
+            let status = if rng.below(3) == 0 {
+                "PASSED"
+            } else {
+                "FAILED"
+            };
+            let workflow = if status == "PASSED" {
+                "RESOLVED"
+            } else {
+                "NEW"
+            };
+            finding(
+                &mut rng,
+                (control, rtype, title, req),
+                (&account, region, &resource),
+                (status, workflow, "ACTIVE"),
+                i,
+            )
         };
-        let pretty = serde_json::to_string_pretty(&f).unwrap().replace('\n', "\n        ");
-        page.write_all(if i == 0 { b"\n        " } else { b",\n        " })?;
+        let pretty = serde_json::to_string_pretty(&f)
+            .unwrap()
+            .replace('\n', "\n        ");
+        page.write_all(if i == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        })?;
         page.write_all(pretty.as_bytes())?;
         if let Some(l) = lines.as_mut() {
             serde_json::to_writer(&mut *l, &f)?;
@@ -167,11 +309,19 @@ fn main() -> std::io::Result<()> {
             // UNASSESSED; instead list nothing and rely on a service dump.
             let service_arn = prefix.replace(":task-set/", ":service/");
             let v = json!({"services": [{"serviceArn": service_arn, "status": "ACTIVE", "taskSets": []}], "failures": []});
-            fs::write(out.join("dumps").join(format!("dump-{k:05}-{account}-{region}.json")), serde_json::to_vec_pretty(&v)?)?;
+            fs::write(
+                out.join("dumps")
+                    .join(format!("dump-{k:05}-{account}-{region}.json")),
+                serde_json::to_vec_pretty(&v)?,
+            )?;
         } else {
             sets.sort_by(|a, b| a["taskSetArn"].as_str().cmp(&b["taskSetArn"].as_str()));
             let v = json!({"taskSets": sets, "failures": []});
-            fs::write(out.join("dumps").join(format!("dump-{k:05}-{account}-{region}.json")), serde_json::to_vec_pretty(&v)?)?;
+            fs::write(
+                out.join("dumps")
+                    .join(format!("dump-{k:05}-{account}-{region}.json")),
+                serde_json::to_vec_pretty(&v)?,
+            )?;
         }
         k += 1;
     }
@@ -179,7 +329,15 @@ fn main() -> std::io::Result<()> {
         l.flush()?;
     }
     let total: u64 = expected.values().sum();
-    fs::write(out.join("expected.json"), serde_json::to_vec_pretty(&json!({"findings": n, "ecs16_findings": total, "outcomes": expected}))?)?;
-    eprintln!("wrote {n} findings ({total} ECS.16) and {k} dumps to {}", out.display());
+    fs::write(
+        out.join("expected.json"),
+        serde_json::to_vec_pretty(
+            &json!({"findings": n, "ecs16_findings": total, "outcomes": expected}),
+        )?,
+    )?;
+    eprintln!(
+        "wrote {n} findings ({total} ECS.16) and {k} dumps to {}",
+        out.display()
+    );
     Ok(())
 }

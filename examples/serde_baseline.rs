@@ -55,7 +55,10 @@ impl<'de> Visitor<'de> for Findings<'_> {
         while let Some(f) = seq.next_element::<Finding>()? {
             if let Some(c) = f.Compliance {
                 if c.SecurityControlId.as_deref() == Some("ECS.16") {
-                    *self.0.entry((f.AwsAccountId, c.Status.unwrap_or_default())).or_default() += 1;
+                    *self
+                        .0
+                        .entry((f.AwsAccountId, c.Status.unwrap_or_default()))
+                        .or_default() += 1;
                 }
             }
         }
@@ -65,10 +68,14 @@ impl<'de> Visitor<'de> for Findings<'_> {
 
 fn main() {
     let path = std::env::args().nth(1).expect("a get-findings file");
-    let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).expect("readable"));
+    let file =
+        std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).expect("readable"));
     let mut de = serde_json::Deserializer::from_reader(file);
     let mut page = Page(BTreeMap::new());
     de.deserialize_map(&mut page).expect("a valid page");
     let total: u64 = page.0.values().sum();
-    println!("{} account/status groups, {total} ECS.16 findings", page.0.len());
+    println!(
+        "{} account/status groups, {total} ECS.16 findings",
+        page.0.len()
+    );
 }

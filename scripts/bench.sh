@@ -28,28 +28,15 @@ gen() { # size in GB
 # measure NAME CMD...: appends "name wall_s peak_kb" for one run
 measure() {
     local name=$1; shift
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-    echo "$name $out" >> "$RESULTS"
+    local tf
+    tf=$(mktemp)
+    /usr/bin/time -f "%e %M" -o "$tf" "$@" >/dev/null 2>&1 || echo "# $name exited non-zero" >&2
+    echo "$name $(tail -1 "$tf")" >> "$RESULTS"
+    rm -f "$tf"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 JQ_PROG='[.Findings[] | select(.Compliance.SecurityControlId == "ECS.16")] | group_by([.AwsAccountId, .Compliance.Status]) | map({account: .[0].AwsAccountId, status: .[0].Compliance.Status, n: length}) | length'
-duck() { # file format
-    python3 - "$1" "$2" <<'PY'
-import sys, duckdb
-path, fmt = sys.argv[1], sys.argv[2]
-con = duckdb.connect()
-if fmt == "page":
-    q = f"""SELECT f.AwsAccountId, f.Compliance.Status, count(*) FROM
-            (SELECT unnest(Findings) AS f FROM read_json('{path}', maximum_object_size=4000000000))
-            WHERE f.Compliance.SecurityControlId = 'ECS.16' GROUP BY ALL"""
-else:
-    q = f"""SELECT AwsAccountId, Compliance.Status, count(*) FROM read_json('{path}', format='newline_delimited')
-            WHERE Compliance.SecurityControlId = 'ECS.16' GROUP BY ALL"""
-print(len(con.execute(q).fetchall()))
-PY
-}
 have_jq=1; command -v jq >/dev/null || { have_jq=0; echo "jq not installed: skipped" >&2; }
 have_duck=1; python3 -c "import duckdb" 2>/dev/null || { have_duck=0; echo "duckdb not installed (pip install duckdb): skipped" >&2; }
 
@@ -66,8 +53,8 @@ for size in $SIZES; do
         measure serde-baseline target/release/examples/serde_baseline "$page"
         if [ "$size" = "$COMPARE_AT" ]; then
             [ $have_jq = 1 ] && measure jq jq "$JQ_PROG" "$page"
-            [ $have_duck = 1 ] && measure duckdb-page duck "$page" page
-            [ $have_duck = 1 ] && measure duckdb-jsonl duck "$dir/findings.jsonl" jsonl
+            [ $have_duck = 1 ] && measure duckdb-page python3 scripts/duckdb_count.py "$page" page
+            [ $have_duck = 1 ] && measure duckdb-jsonl python3 scripts/duckdb_count.py "$dir/findings.jsonl" jsonl
         fi
     done
     # Correctness: the pack's outcome counts are the generator's.
