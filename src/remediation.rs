@@ -56,6 +56,20 @@ fn list_or(values: &[String], placeholder: &str) -> Vec<String> {
     }
 }
 
+/// The task set's subnets and security groups, or placeholders when no dump describes it.
+fn network_of(ts: Option<&TaskSet>) -> (Vec<String>, Vec<String>) {
+    (
+        list_or(
+            ts.map(|t| t.subnets.as_slice()).unwrap_or(&[]),
+            "<private-subnet-id>",
+        ),
+        list_or(
+            ts.map(|t| t.security_groups.as_slice()).unwrap_or(&[]),
+            "<security-group-id>",
+        ),
+    )
+}
+
 fn task_set_commands(r: &Row, ts: Option<&TaskSet>) -> String {
     let q = shell_quote;
     let region = q(&r.region);
@@ -63,14 +77,7 @@ fn task_set_commands(r: &Row, ts: Option<&TaskSet>) -> String {
     let task_definition = ts
         .and_then(|t| t.task_definition.clone())
         .unwrap_or_else(|| "<task-definition-arn>".to_string());
-    let subnets = list_or(
-        ts.map(|t| t.subnets.as_slice()).unwrap_or(&[]),
-        "<private-subnet-id>",
-    );
-    let groups = list_or(
-        ts.map(|t| t.security_groups.as_slice()).unwrap_or(&[]),
-        "<security-group-id>",
-    );
+    let (subnets, groups) = network_of(ts);
     // Quoted as a whole: braces and commas would otherwise be brace-expanded by bash.
     let network = format!(
         "awsvpcConfiguration={{subnets=[{}],securityGroups=[{}],assignPublicIp=DISABLED}}",
@@ -128,14 +135,7 @@ fn appspec(r: &Row, ts: Option<&TaskSet>) -> String {
     let td = ts
         .and_then(|t| t.task_definition.clone())
         .unwrap_or_else(|| "<task-definition-arn>".to_string());
-    let subnets = list_or(
-        ts.map(|t| t.subnets.as_slice()).unwrap_or(&[]),
-        "<private-subnet-id>",
-    );
-    let groups = list_or(
-        ts.map(|t| t.security_groups.as_slice()).unwrap_or(&[]),
-        "<security-group-id>",
-    );
+    let (subnets, groups) = network_of(ts);
     let lb = ts.and_then(|t| t.load_balancers.first());
     let list = |v: &[String]| {
         v.iter()

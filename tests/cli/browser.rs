@@ -22,7 +22,8 @@ fn tool(name: &str) -> PathBuf {
     );
 }
 
-fn chromium(profile: &Path, args: &[String]) {
+/// Runs headless Chromium with the flags this machine needs (no sandbox as root, no network chatter).
+fn chromium_output(profile: &Path, args: &[String]) -> std::process::Output {
     let o = Command::new(tool("chromium"))
         .args([
             "--headless",
@@ -43,6 +44,11 @@ fn chromium(profile: &Path, args: &[String]) {
         "chromium failed: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+    o
+}
+
+fn chromium(profile: &Path, args: &[String]) {
+    chromium_output(profile, args);
 }
 
 /// Prints a page to PDF and returns its text.
@@ -179,24 +185,13 @@ fn attack_strings_are_shown_as_text_in_the_browser() {
         &["--org", attacks[0], "--assessor", attacks[1]],
     );
     // The DOM after the page ran: no element came from the inputs, the title is the report's own.
-    let o = Command::new(tool("chromium"))
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", out.join("index.html").display()))
-        .output()
-        .unwrap();
+    let o = chromium_output(
+        &dir.path().join("profile"),
+        &[
+            "--dump-dom".into(),
+            format!("file://{}", out.join("index.html").display()),
+        ],
+    );
     let dom = String::from_utf8_lossy(&o.stdout);
     assert!(
         dom.contains("<title>ECS.16 evidence"),
