@@ -13,6 +13,7 @@ pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod dedupe;
+pub mod digest;
 pub mod exceptions;
 pub mod history;
 pub mod ingest;

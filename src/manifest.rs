@@ -5,7 +5,6 @@
 use crate::ingest::{reader, InputReport, InputStatus};
 use crate::render::PackFile;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path};
@@ -80,9 +79,7 @@ pub struct FileEntry {
     pub size: u64,
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    reader::hex(&Sha256::digest(bytes))
-}
+pub use crate::digest::sha256_hex;
 
 pub fn input_entries(inputs: &[InputReport]) -> Vec<InputEntry> {
     inputs

@@ -6,7 +6,7 @@
 //! always read. Symlinked folders are followed, but never back into a folder already being walked.
 //! The same file reached twice is read once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -119,16 +119,19 @@ fn is_documentation(name: &str) -> bool {
     lower.starts_with("readme") || lower.ends_with(".md") || lower.ends_with(".txt")
 }
 
+/// Marks every file reached a second time (through another argument or a symlink) as skipped, naming the
+/// first path it was reached by. A map, not a list: an organisation's dumps are thousands of files.
 fn mark_duplicates(out: &mut [Candidate]) {
-    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    let mut seen: HashMap<PathBuf, String> = HashMap::new();
     for c in out.iter_mut().filter(|c| c.skipped.is_none()) {
         let Ok(real) = fs::canonicalize(&c.path) else {
             continue;
         };
-        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
-            c.skipped = Some(format!("same file as {first}"));
-        } else {
-            seen.push((real, c.path.display().to_string()));
+        match seen.get(&real) {
+            Some(first) => c.skipped = Some(format!("same file as {first}")),
+            None => {
+                seen.insert(real, c.path.display().to_string());
+            }
         }
     }
 }

@@ -165,8 +165,14 @@ fn read_any(path: &Path, index: usize, options: &Options) -> Result<FileRead, St
             }
         }
     }
-    read_file(path, index, options.progress.as_ref())
+    // A large file that is read sequentially still gets its hash computed beside the parse.
+    let background = options.jobs > 1 && size >= BACKGROUND_HASH_MIN_BYTES;
+    read_file(path, index, options.progress.as_ref(), background)
 }
+
+/// Files at least this large are hashed on a thread of their own (below it, the thread costs more than the
+/// overlap gains).
+const BACKGROUND_HASH_MIN_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Reads every input: files in parallel (`jobs` threads), results merged in input order, so the outcome is
 /// the same as reading them one by one.
@@ -273,8 +279,9 @@ fn read_file(
     path: &Path,
     index: usize,
     progress: Option<&indicatif::ProgressBar>,
+    background_hash: bool,
 ) -> Result<FileRead, String> {
-    let opened = reader::open(path, progress).map_err(|m| format!(" {m}"))?;
+    let opened = reader::open(path, progress, background_hash).map_err(|m| format!(" {m}"))?;
     let gzip = opened.gzip;
     let digest = opened.digest.clone();
     let mut collector = FileCollector::new(index);

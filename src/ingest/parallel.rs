@@ -94,6 +94,20 @@ fn tail_is_valid(tail: &[u8]) -> bool {
     )
 }
 
+/// Reads until `buf` is full or the file ends (one `read` may return less than asked).
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// Reads a pretty-printed `get-findings` file on `jobs` threads. `Ok(None)`: the file does not have that
 /// layout (or is empty); `Err(GiveUp)`: it looked like it but is not exactly so.
 pub fn read_page(
@@ -107,7 +121,8 @@ pub fn read_page(
     if file.read_exact(&mut head).is_err() || head != HEAD {
         return Ok(None);
     }
-    let digest = InputDigest::default();
+    // The hash of the file runs on its own thread, fed with the blocks as they are read.
+    let digest = InputDigest::background();
     digest.update(&head);
     if let Some(p) = progress {
         p.inc(head.len() as u64);
@@ -137,20 +152,21 @@ pub fn read_page(
         drop(done_tx);
         // The reader: blocks in, runs of whole elements out.
         let mut carry: Vec<u8> = Vec::new();
-        let mut block = vec![0u8; BLOCK];
         let mut seq = 0;
         let mut record = 0u64;
         let mut first = true;
         loop {
-            let n = file.read(&mut block).map_err(|_| GiveUp)?;
+            let mut block = vec![0u8; BLOCK];
+            let n = read_full(&mut file, &mut block).map_err(|_| GiveUp)?;
             if n == 0 {
                 break;
             }
-            digest.update(&block[..n]);
+            block.truncate(n);
             if let Some(p) = progress {
                 p.inc(n as u64);
             }
-            carry.extend_from_slice(&block[..n]);
+            carry.extend_from_slice(&block);
+            digest.update_owned(block);
             if first {
                 // The first element must follow the `[` directly.
                 if carry.len() >= ELEMENT.len() && !carry.starts_with(ELEMENT) {

@@ -4,10 +4,10 @@
 //! members into one object, hence the multi-member decoder); a UTF-8 byte-order mark is skipped; UTF-16 text,
 //! which PowerShell's `>` redirection produces, is refused with a message that says how to fix it.
 //! The SHA-256 of the file's bytes (as stored, compressed or not) is computed while it is read, so the
-//! manifest costs no second pass over a large export.
+//! manifest costs no second pass over a large export; for a large file, on a thread of its own.
 
+use crate::digest::{Background, Sha256};
 use flate2::bufread::MultiGzDecoder;
-use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -22,30 +22,72 @@ pub struct Opened {
     pub digest: InputDigest,
 }
 
+/// Where a file's hash is computed: inline on the reading thread (small files), or on a thread of its own
+/// (large files, so that hashing runs beside parsing).
+enum Hasher {
+    Inline(Sha256),
+    Background(Background),
+}
+
 /// The running SHA-256 and byte count of a file being read.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct InputDigest {
-    state: Arc<Mutex<(Sha256, u64)>>,
+    state: Arc<Mutex<Option<Hasher>>>,
 }
 
 impl InputDigest {
-    /// Adds bytes read by a caller that reads the file itself (the parallel path).
+    /// Hashes on the thread that reads.
+    pub fn inline() -> Self {
+        Self::with(Hasher::Inline(Sha256::default()))
+    }
+
+    /// Hashes on a thread of its own.
+    pub fn background() -> Self {
+        Self::with(Hasher::Background(Background::default()))
+    }
+
+    fn with(h: Hasher) -> Self {
+        InputDigest {
+            state: Arc::new(Mutex::new(Some(h))),
+        }
+    }
+
+    /// Adds bytes read (the next bytes of the file, in order).
     pub fn update(&self, bytes: &[u8]) {
         let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        guard.0.update(bytes);
-        guard.1 += bytes.len() as u64;
+        match guard.as_mut() {
+            Some(Hasher::Inline(h)) => h.update(bytes),
+            Some(Hasher::Background(b)) => b.update(bytes.to_vec()),
+            None => {}
+        }
+    }
+
+    /// Same as [`update`](Self::update) for a block the caller no longer needs (no copy when hashing in
+    /// the background).
+    pub fn update_owned(&self, block: Vec<u8>) {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match guard.as_mut() {
+            Some(Hasher::Inline(h)) => h.update(&block),
+            Some(Hasher::Background(b)) => b.update(block),
+            None => {}
+        }
     }
 
     /// Hashes whatever the parser did not read (trailing bytes after the last value) and returns the
     /// lowercase hex SHA-256 and the size of the whole file.
     pub fn finish(self, path: &Path) -> io::Result<(String, u64)> {
-        let (mut hasher, seen) = {
-            let guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            guard.clone()
+        let taken = self
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let mut hasher = match taken {
+            Some(Hasher::Inline(h)) => h,
+            Some(Hasher::Background(b)) => b.finish(),
+            None => Sha256::default(),
         };
         let mut file = File::open(path)?;
-        file.seek(SeekFrom::Start(seen))?;
-        let mut rest = 0u64;
+        file.seek(SeekFrom::Start(hasher.len()))?;
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             let n = file.read(&mut buf)?;
@@ -53,34 +95,27 @@ impl InputDigest {
                 break;
             }
             hasher.update(&buf[..n]);
-            rest += n as u64;
         }
-        Ok((hex(&hasher.finalize()), seen + rest))
+        let size = hasher.len();
+        Ok((hasher.finish_hex(), size))
     }
-}
-
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 and size of a whole file, read on its own (rejected inputs, side files).
 pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
-    InputDigest::default().finish(path)
+    InputDigest::inline().finish(path)
 }
 
 struct Hashing<R> {
     inner: R,
-    state: Arc<Mutex<(Sha256, u64)>>,
+    digest: InputDigest,
     progress: Option<indicatif::ProgressBar>,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        guard.0.update(&buf[..n]);
-        guard.1 += n as u64;
+        self.digest.update(&buf[..n]);
         if let Some(p) = &self.progress {
             p.inc(n as u64);
         }
@@ -89,9 +124,19 @@ impl<R: Read> Read for Hashing<R> {
 }
 
 /// Opens a file and returns a reader of its (decompressed, BOM-less) text.
-pub fn open(path: &Path, progress: Option<&indicatif::ProgressBar>) -> Result<Opened, String> {
+/// `background`: hash on a thread of its own (worth it for large files when a core is free).
+pub fn open(
+    path: &Path,
+    progress: Option<&indicatif::ProgressBar>,
+    background: bool,
+) -> Result<Opened, String> {
     let file = File::open(path).map_err(|e| io_message(&e))?;
-    open_reader(file, progress)
+    let digest = if background {
+        InputDigest::background()
+    } else {
+        InputDigest::inline()
+    };
+    open_with(file, progress, digest)
 }
 
 /// Same as [`open`] for bytes from anywhere (the fuzz targets feed memory).
@@ -99,10 +144,17 @@ pub fn open_reader(
     source: impl Read + Send + 'static,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Opened, String> {
-    let digest = InputDigest::default();
+    open_with(source, progress, InputDigest::inline())
+}
+
+fn open_with(
+    source: impl Read + Send + 'static,
+    progress: Option<&indicatif::ProgressBar>,
+    digest: InputDigest,
+) -> Result<Opened, String> {
     let hashing = Hashing {
         inner: source,
-        state: digest.state.clone(),
+        digest: digest.clone(),
         progress: progress.cloned(),
     };
     let mut reader = BufReader::with_capacity(BUFFER, hashing);
@@ -178,7 +230,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, bytes).unwrap();
-        let o = open(&p, None)?;
+        let o = open(&p, None, false)?;
         let gz = o.gzip;
         Ok((String::from_utf8(read_all(o.reader).unwrap()).unwrap(), gz))
     }
@@ -201,14 +253,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, b"{}  trailing bytes").unwrap();
-        let o = open(&p, None).unwrap();
-        let mut r = o.reader;
-        let mut two = [0u8; 2];
-        r.read_exact(&mut two).unwrap();
-        let (sha, size) = o.digest.finish(&p).unwrap();
-        assert_eq!(size, 18);
-        assert_eq!(sha, hex(&Sha256::digest(b"{}  trailing bytes")));
-        assert_eq!(hash_file(&p).unwrap(), (sha, size));
+        for background in [false, true] {
+            let o = open(&p, None, background).unwrap();
+            let mut r = o.reader;
+            let mut two = [0u8; 2];
+            r.read_exact(&mut two).unwrap();
+            let (sha, size) = o.digest.finish(&p).unwrap();
+            assert_eq!(size, 18);
+            assert_eq!(sha, crate::digest::sha256_hex(b"{}  trailing bytes"));
+            assert_eq!(hash_file(&p).unwrap(), (sha, size));
+        }
     }
 
     #[test]
