@@ -24,7 +24,9 @@ use std::sync::{mpsc, Arc, Mutex};
 const HEAD: &[u8] = b"{\n    \"Findings\": [";
 const ELEMENT: &[u8] = b"\n        {";
 const ARRAY_END: &[u8] = b"\n    ]";
-const BLOCK: usize = 8 * 1024 * 1024;
+/// Read size; also about the size of one run of elements handed to a parser thread. With the run queue, the
+/// runs being parsed and the blocks waiting to be hashed, about a dozen of these are alive at once.
+const BLOCK: usize = 2 * 1024 * 1024;
 
 /// A file read this way: its records, and its SHA-256 and size.
 pub type PageRead = (FileCollector, (String, u64));

@@ -76,11 +76,7 @@ impl InputDigest {
     /// Hashes whatever the parser did not read (trailing bytes after the last value) and returns the
     /// lowercase hex SHA-256 and the size of the whole file.
     pub fn finish(self, path: &Path) -> io::Result<(String, u64)> {
-        let taken = self
-            .state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let taken = self.state.lock().unwrap_or_else(|e| e.into_inner()).take();
         let mut hasher = match taken {
             Some(Hasher::Inline(h)) => h,
             Some(Hasher::Background(b)) => b.finish(),

@@ -224,12 +224,6 @@ pub fn render(
 ) -> Result<Vec<PackFile>, RenderError> {
     let ctx = context_for(a);
     let label = &a.catalog.requirement.label;
-    let reconciliation = tables::reconciliation(a.rows, a.period, label);
-    let findings = tables::findings(a.findings, a.inputs);
-    let task_sets = tables::task_sets(a.inventory.task_sets.values(), a.inputs);
-    let by_account = tables::by_account(a.aggregates);
-    let exceptions = tables::exceptions(a.exceptions);
-    let inputs = tables::inputs(a.inputs);
     let outcome_table = tables::Table {
         header: vec!["outcome", "task_sets", "meaning"],
         rows: ctx
@@ -244,13 +238,13 @@ pub fn render(
             })
             .collect(),
     };
-    let xlsx = workbook::build(&workbook::WorkbookSpec {
+    let mut book = workbook::Builder::new(&workbook::SummarySheet {
         title: format!(
             "{} evidence, {} ({})",
             a.catalog.control.id, a.catalog.requirement.display, a.period.label
         ),
         as_of: a.as_of,
-        summary: vec![
+        lines: vec![
             (
                 "Control".into(),
                 format!("{} {}", a.catalog.control.id, a.catalog.control.title),
@@ -273,16 +267,40 @@ pub fn render(
             ("Control catalog".into(), a.catalog.catalog_version.clone()),
             ("Times".into(), "all date-times are UTC".into()),
         ],
-        summary_table: &outcome_table,
-        sheets: vec![
-            ("Reconciliation", &reconciliation),
-            ("Findings", &findings),
-            ("Task sets", &task_sets),
-            ("Exceptions", &exceptions),
-            ("Inputs", &inputs),
-        ],
+        table: &outcome_table,
     })?;
-    let mut files = vec![
+    // One table at a time, each a sheet and a CSV file: a table of an organisation's task sets is tens of
+    // megabytes of cells, and only its CSV bytes need to outlive it.
+    let mut files = Vec::new();
+    let mut sheet = |name: &str, path: &str, table: tables::Table| {
+        files.push(file(path, tables::csv_bytes(&table)));
+        book.add_sheet(name, &table)
+    };
+    sheet(
+        "Reconciliation",
+        "data/reconciliation.csv",
+        tables::reconciliation(a.rows, a.period, label),
+    )?;
+    sheet(
+        "Findings",
+        "data/findings.csv",
+        tables::findings(a.findings, a.inputs),
+    )?;
+    sheet(
+        "Task sets",
+        "data/task_sets.csv",
+        tables::task_sets(a.inventory.task_sets.values(), a.inputs),
+    )?;
+    sheet(
+        "Exceptions",
+        "data/exceptions.csv",
+        tables::exceptions(a.exceptions),
+    )?;
+    let inputs = tables::inputs(a.inputs);
+    book.add_sheet("Inputs", &inputs)?;
+    drop(inputs);
+    files.push(file("evidence.xlsx", book.finish()?));
+    files.extend([
         file(
             "index.html",
             renderer.render("index.html", &ctx)?.into_bytes(),
@@ -296,16 +314,11 @@ pub fn render(
             "data/history.csv",
             tables::csv_bytes(&tables::history(a.history)),
         ),
-        file("evidence.xlsx", xlsx),
         file(
-            "data/reconciliation.csv",
-            tables::csv_bytes(&reconciliation),
+            "data/by_account.csv",
+            tables::csv_bytes(&tables::by_account(a.aggregates)),
         ),
-        file("data/findings.csv", tables::csv_bytes(&findings)),
-        file("data/task_sets.csv", tables::csv_bytes(&task_sets)),
-        file("data/by_account.csv", tables::csv_bytes(&by_account)),
-        file("data/exceptions.csv", tables::csv_bytes(&exceptions)),
-    ];
+    ]);
     if let Some(b) = a.baseline {
         files.push(file(
             "data/changes.csv",

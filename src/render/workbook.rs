@@ -3,19 +3,24 @@
 //! Header row frozen, autofilter on, widths from the content, times as real Excel date-times (UTC). Text a
 //! spreadsheet would evaluate is written as a string cell with Excel's quote prefix, so it stays text even
 //! when edited. Document properties come from `as_of`, never from the clock, so the file is reproducible.
+//!
+//! The table sheets are written in rust_xlsxwriter's constant-memory mode: each row goes to an unnamed
+//! temporary file as soon as the next begins, with strings inline rather than in a shared-string table.
+//! An organisation's tens of thousands of rows would otherwise be held as cell structures many times their
+//! size, and the workbook was the largest allocation of a whole run.
 
 use super::escape::is_formula_like;
 use super::tables::{Cell, Table};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-/// A workbook: the Summary sheet's lines, then one table per sheet.
-pub struct WorkbookSpec<'a> {
+/// What the Summary sheet says: the workbook title, `as_of` (the document's date), the summary lines and
+/// the table under them.
+pub struct SummarySheet<'a> {
     pub title: String,
     pub as_of: DateTime<Utc>,
-    pub summary: Vec<(String, String)>,
-    pub summary_table: &'a Table,
-    pub sheets: Vec<(&'a str, &'a Table)>,
+    pub lines: Vec<(String, String)>,
+    pub table: &'a Table,
 }
 
 fn excel_time(t: &DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
@@ -132,39 +137,60 @@ fn write_table(
     Ok(())
 }
 
-/// Builds the workbook in memory.
-pub fn build(spec: &WorkbookSpec<'_>) -> Result<Vec<u8>, XlsxError> {
-    let f = Formats {
-        header: Format::new().set_bold().set_background_color("F2F2F2"),
-        time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
-        date: Format::new().set_num_format("yyyy-mm-dd"),
-        quoted: Format::new().set_quote_prefix(),
-        wrap: Format::new().set_text_wrap(),
-    };
-    let mut wb = Workbook::new();
-    let created = excel_time(&spec.as_of)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(&spec.title)
-            .set_author("ecs16-evidence")
-            .set_creation_datetime(&created),
-    );
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name("Summary")?;
-        for (i, (k, v)) in spec.summary.iter().enumerate() {
-            ws.write_string_with_format(i as u32, 0, k, &f.header)?;
-            write_text(ws, i as u32, 1, v, &f)?;
+/// A workbook written one sheet at a time, so that each table can be dropped as soon as its sheet is
+/// written: the Summary sheet first, then [`add_sheet`](Self::add_sheet) per table, then
+/// [`finish`](Self::finish).
+pub struct Builder {
+    workbook: Workbook,
+    formats: Formats,
+}
+
+impl Builder {
+    pub fn new(summary: &SummarySheet<'_>) -> Result<Self, XlsxError> {
+        let f = Formats {
+            header: Format::new().set_bold().set_background_color("F2F2F2"),
+            time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            quoted: Format::new().set_quote_prefix(),
+            wrap: Format::new().set_text_wrap(),
+        };
+        let mut wb = Workbook::new();
+        let created = excel_time(&summary.as_of)?;
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(&summary.title)
+                .set_author("ecs16-evidence")
+                .set_creation_datetime(&created),
+        );
+        {
+            let ws = wb.add_worksheet();
+            ws.set_name("Summary")?;
+            for (i, (k, v)) in summary.lines.iter().enumerate() {
+                ws.write_string_with_format(i as u32, 0, k, &f.header)?;
+                write_text(ws, i as u32, 1, v, &f)?;
+            }
+            let start = summary.lines.len() as u32 + 1;
+            write_table(ws, start, summary.table, &f, false)?;
+            ws.set_column_width(0, 28)?;
+            ws.set_column_width(1, 24)?;
         }
-        let start = spec.summary.len() as u32 + 1;
-        write_table(ws, start, spec.summary_table, &f, false)?;
-        ws.set_column_width(0, 28)?;
-        ws.set_column_width(1, 24)?;
+        Ok(Builder {
+            workbook: wb,
+            formats: f,
+        })
     }
-    for (name, table) in &spec.sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name)?;
-        write_table(ws, 0, table, &f, true)?;
+
+    /// Adds a sheet holding a table, header frozen and filtered.
+    pub fn add_sheet(&mut self, name: &str, table: &Table) -> Result<(), XlsxError> {
+        // Rows are written strictly in order, as this mode requires; widths and filters are set after the
+        // data, which the mode allows (they are assembled when the file is saved).
+        let ws = self.workbook.add_worksheet_with_constant_memory()?;
+        ws.set_name(name)?;
+        write_table(ws, 0, table, &self.formats, true)
     }
-    wb.save_to_buffer()
+
+    /// The bytes of the `.xlsx` file.
+    pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.workbook.save_to_buffer()
+    }
 }

@@ -352,18 +352,17 @@ fn attack_strings_in_notes_and_tags_stay_inert_in_csv_and_xlsx() {
         .iter()
         .flat_map(|r| r.values())
         .all(|v| !v.starts_with(['=', '+', '-', '@', '\t', '\r'])));
-    // In the workbook: string cells (shared strings), never formulas, with Excel's quote prefix.
+    // In the workbook: string cells (inline on the table sheets), never formulas, with Excel's quote prefix.
     let x = out.join("evidence.xlsx");
+    let mut text = String::new();
     for n in 1..=6 {
-        assert!(
-            !xlsx_part(&x, &format!("xl/worksheets/sheet{n}.xml")).contains("<f>"),
-            "sheet{n} holds a formula"
-        );
+        let sheet = xlsx_part(&x, &format!("xl/worksheets/sheet{n}.xml"));
+        assert!(!sheet.contains("<f>"), "sheet{n} holds a formula");
+        text.push_str(&sheet);
     }
-    let strings = xlsx_part(&x, "xl/sharedStrings.xml");
     assert!(
-        strings.contains("=HYPERLINK("),
-        "the text is kept as it was"
+        text.contains("<is><t>=HYPERLINK(") && text.contains("t=\"inlineStr\""),
+        "the text is kept as it was, as a string cell"
     );
     assert!(xlsx_part(&x, "xl/styles.xml").contains("quotePrefix=\"1\""));
     let html = fs::read_to_string(out.join("index.html")).unwrap();
