@@ -12,6 +12,7 @@ use crate::model::{Finding, Origin, RecordProblem, TaskSet};
 use memchr::memmem;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 /// What one file contributed.
 #[derive(Debug, Default)]
@@ -41,9 +42,9 @@ pub struct FileCollector {
 /// findings of other controls can date their export without being parsed.
 pub fn newest_stamp(raw: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
     let mut newest = None;
-    for key in [&b"\"UpdatedAt\""[..], b"\"ProcessedAt\""] {
-        for at in memmem::find_iter(raw, key) {
-            let rest = &raw[at + key.len()..];
+    for key in [&*UPDATED_AT, &*PROCESSED_AT] {
+        for at in key.find_iter(raw) {
+            let rest = &raw[at + key.needle().len()..];
             let rest = &rest[..rest.len().min(64)];
             let Some(open) = rest.iter().position(|b| *b == b'"') else {
                 continue;
@@ -65,20 +66,27 @@ pub fn newest_stamp(raw: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
 
 /// True when the raw text of a finding may belong to the control (see the module comment).
 pub fn may_mention_control(raw: &[u8]) -> bool {
-    memmem::find(raw, asff::CONTROL_ID.as_bytes()).is_some() || memmem::find(raw, b"\\u").is_some()
+    CONTROL.find(raw).is_some() || ESCAPE.find(raw).is_some()
 }
 
 /// True when raw text looks like a finding or an event without parsing it (for counting dropped records).
 fn looks_like_finding(raw: &[u8]) -> bool {
-    [
-        &b"\"SchemaVersion\""[..],
-        b"\"GeneratorId\"",
-        b"\"class_uid\"",
-        b"\"detail-type\"",
-    ]
-    .iter()
-    .any(|k| memmem::find(raw, k).is_some())
+    [&*SCHEMA_VERSION, &*GENERATOR_ID, &*CLASS_UID, &*DETAIL_TYPE]
+        .iter()
+        .any(|k| k.find(raw).is_some())
 }
+
+// The byte searches run several times over every finding of every control (hundreds of thousands in an
+// organisation's export), so each searcher is built once rather than on every call.
+type Finder = LazyLock<memmem::Finder<'static>>;
+static CONTROL: Finder = LazyLock::new(|| memmem::Finder::new(asff::CONTROL_ID.as_bytes()));
+static ESCAPE: Finder = LazyLock::new(|| memmem::Finder::new(b"\\u"));
+static SCHEMA_VERSION: Finder = LazyLock::new(|| memmem::Finder::new(b"\"SchemaVersion\""));
+static GENERATOR_ID: Finder = LazyLock::new(|| memmem::Finder::new(b"\"GeneratorId\""));
+static CLASS_UID: Finder = LazyLock::new(|| memmem::Finder::new(b"\"class_uid\""));
+static DETAIL_TYPE: Finder = LazyLock::new(|| memmem::Finder::new(b"\"detail-type\""));
+static UPDATED_AT: Finder = LazyLock::new(|| memmem::Finder::new(b"\"UpdatedAt\""));
+static PROCESSED_AT: Finder = LazyLock::new(|| memmem::Finder::new(b"\"ProcessedAt\""));
 
 impl FileCollector {
     pub fn new(input: usize) -> Self {
@@ -218,7 +226,7 @@ impl Sink for FileCollector {
         if !may_mention_control(bytes) && looks_like_finding(bytes) {
             self.findings_read += 1;
             self.newest_other = self.newest_other.max(newest_stamp(bytes));
-            if memmem::find(bytes, b"\"class_uid\"").is_some() {
+            if CLASS_UID.find(bytes).is_some() {
                 self.ocsf_seen = true;
             }
             return;

@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, LazyLock, Mutex};
 
 const HEAD: &[u8] = b"{\n    \"Findings\": [";
 const ELEMENT: &[u8] = b"\n        {";
@@ -58,7 +58,8 @@ fn trim_end(b: &[u8]) -> &[u8] {
 /// Splits a run into elements and feeds them to a collector.
 fn parse_run(run: &Run, input: usize) -> Result<FileCollector, GiveUp> {
     let mut c = FileCollector::starting_at(input, run.first_record);
-    let starts: Vec<usize> = memmem::find_iter(&run.bytes, ELEMENT)
+    let starts: Vec<usize> = ELEMENT_FINDER
+        .find_iter(&run.bytes)
         .map(|i| i + 1)
         .collect();
     if starts.first() != Some(&1) {
@@ -83,8 +84,12 @@ fn parse_run(run: &Run, input: usize) -> Result<FileCollector, GiveUp> {
 
 /// Counts elements in a run (record numbers of the next run start after them).
 fn count_elements(bytes: &[u8]) -> u64 {
-    memmem::find_iter(bytes, ELEMENT).count() as u64
+    ELEMENT_FINDER.find_iter(bytes).count() as u64
 }
+
+/// Built once: the search runs over every byte of the file, in every run.
+static ELEMENT_FINDER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(ELEMENT));
 
 /// The text after the array must be `]`, then optionally `"NextToken"`, then `}`.
 fn tail_is_valid(tail: &[u8]) -> bool {

@@ -102,6 +102,58 @@ fn a_large_page_split_across_threads_gives_the_same_pack() {
     );
     packs_equal(&seq, &par);
     assert_eq!(json(&seq.join("summary.json"))["findings_read"], 6_000);
+    // The hash computed beside the parse, from the blocks the parser read, is the file's SHA-256 as an
+    // independent implementation computes it.
+    assert_eq!(
+        manifest_sha256(&par, "get-findings.json"),
+        independent_sha256(&input.join("get-findings.json"))
+    );
+}
+
+fn manifest_sha256(pack: &std::path::Path, file_name: &str) -> String {
+    let m = json(&pack.join("manifest.json"));
+    let entry = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with(file_name))
+        .unwrap_or_else(|| panic!("{file_name} in the manifest: {m}"));
+    entry["sha256"].as_str().unwrap().to_string()
+}
+
+fn independent_sha256(path: &std::path::Path) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(fs::read(path).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_large_file_read_sequentially_is_hashed_beside_the_parse_and_hashed_right() {
+    // JSON Lines cannot be split, but a file this large is hashed on its own thread while it is parsed.
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_page(dir.path(), 12_000);
+    let page = json(&input.join("get-findings.json"));
+    let mut lines = String::new();
+    for f in page["Findings"].as_array().unwrap() {
+        lines.push_str(&serde_json::to_string(f).unwrap());
+        lines.push('\n');
+    }
+    fs::remove_file(input.join("get-findings.json")).unwrap();
+    fs::write(input.join("findings.jsonl"), &lines).unwrap();
+    assert!(
+        lines.len() > 8 * 1024 * 1024,
+        "above the background-hash size"
+    );
+    let (seq, par) = (dir.path().join("seq"), dir.path().join("par"));
+    report(&[&input], &seq, &["--jobs", "1", "--as-of", "2026-09-30"]);
+    report(&[&input], &par, &["--jobs", "2", "--as-of", "2026-09-30"]);
+    packs_equal(&seq, &par);
+    assert_eq!(
+        manifest_sha256(&par, "findings.jsonl"),
+        independent_sha256(&input.join("findings.jsonl"))
+    );
 }
 
 #[test]
