@@ -226,7 +226,8 @@ impl Sink for FileCollector {
         if !may_mention_control(bytes) && looks_like_finding(bytes) {
             self.findings_read += 1;
             self.newest_other = self.newest_other.max(newest_stamp(bytes));
-            if CLASS_UID.find(bytes).is_some() {
+            // Once a file is known to hold OCSF, no need to look again.
+            if !self.ocsf_seen && CLASS_UID.find(bytes).is_some() {
                 self.ocsf_seen = true;
             }
             return;

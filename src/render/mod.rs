@@ -217,12 +217,11 @@ pub fn context_for(a: &Analysis<'_>) -> context::Context {
     })
 }
 
-/// Renders every file of the pack, manifest included, sorted by path.
-pub fn render(
+/// The tables of the pack, each a CSV file and a sheet of `evidence.xlsx`, and the workbook itself.
+fn tabular_files(
     a: &Analysis<'_>,
-    renderer: &templates::Renderer,
-) -> Result<Vec<PackFile>, RenderError> {
-    let ctx = context_for(a);
+    ctx: &context::Context,
+) -> Result<Vec<PackFile>, rust_xlsxwriter::XlsxError> {
     let label = &a.catalog.requirement.label;
     let outcome_table = tables::Table {
         header: vec!["outcome", "task_sets", "meaning"],
@@ -300,16 +299,22 @@ pub fn render(
     book.add_sheet("Inputs", &inputs)?;
     drop(inputs);
     files.push(file("evidence.xlsx", book.finish()?));
-    files.extend([
+    Ok(files)
+}
+
+/// The pages (HTML and Markdown report), `summary.json` and the small CSV files.
+fn page_files(
+    a: &Analysis<'_>,
+    ctx: &context::Context,
+    renderer: &templates::Renderer,
+) -> Result<Vec<PackFile>, templates::TemplateError> {
+    let mut files = vec![
         file(
             "index.html",
-            renderer.render("index.html", &ctx)?.into_bytes(),
+            renderer.render("index.html", ctx)?.into_bytes(),
         ),
-        file(
-            "report.md",
-            renderer.render("report.md", &ctx)?.into_bytes(),
-        ),
-        file("summary.json", json_bytes(&summary(&ctx, a))),
+        file("report.md", renderer.render("report.md", ctx)?.into_bytes()),
+        file("summary.json", json_bytes(&summary(ctx, a))),
         file(
             "data/history.csv",
             tables::csv_bytes(&tables::history(a.history)),
@@ -318,13 +323,34 @@ pub fn render(
             "data/by_account.csv",
             tables::csv_bytes(&tables::by_account(a.aggregates)),
         ),
-    ]);
+    ];
     if let Some(b) = a.baseline {
         files.push(file(
             "data/changes.csv",
             tables::csv_bytes(&tables::changes(b)),
         ));
     }
+    Ok(files)
+}
+
+/// Renders every file of the pack, manifest included, sorted by path.
+pub fn render(
+    a: &Analysis<'_>,
+    renderer: &templates::Renderer,
+) -> Result<Vec<PackFile>, RenderError> {
+    let ctx = context_for(a);
+    // The workbook and the CSV tables on one thread, the templates on another: the two halves share only
+    // the analysis and the context, and each takes about as long as the other on a large organisation.
+    let (tabular, pages) = std::thread::scope(|s| {
+        let tabular = s.spawn(|| tabular_files(a, &ctx));
+        let pages = page_files(a, &ctx, renderer);
+        (tabular.join(), pages)
+    });
+    let mut files = match tabular {
+        Ok(files) => files?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    files.extend(pages?);
     files.sort_by(|x, y| x.path.cmp(&y.path));
     let m = Manifest {
         schema: manifest::SCHEMA.to_string(),
