@@ -173,6 +173,11 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         None => None,
     };
     let options = run_options(args);
+    // The pack's parent folder: writable (the pack goes there), unlike, perhaps, $TMPDIR.
+    let scratch_dir = match args.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
     let analysis = render::Analysis {
         catalog: catalog::catalog(),
         as_of,
@@ -190,6 +195,7 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         history: &history,
         baseline: baseline.as_ref(),
         options: &options,
+        scratch_dir: Some(&scratch_dir),
     };
     let files = render::render(&analysis, &renderer)?;
     if let Some(path) = &args.dump_context {

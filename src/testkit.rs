@@ -166,6 +166,7 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
         history: &history,
         baseline: None,
         options: &options,
+        scratch_dir: None,
     };
     let renderer = Renderer::built_in().expect("built-in templates");
     render::render(&analysis, &renderer).expect("a pack renders whatever the text")

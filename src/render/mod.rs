@@ -51,6 +51,9 @@ pub struct Analysis<'a> {
     pub history: &'a crate::history::History,
     pub baseline: Option<&'a crate::baseline::Baseline>,
     pub options: &'a RunOptions,
+    /// Where the workbook writer may put its scratch files (unnamed, gone when closed): the folder the pack
+    /// is written into, which must be writable anyway. `None`: the system's temporary folder.
+    pub scratch_dir: Option<&'a std::path::Path>,
 }
 
 /// `summary.json`, schema `ecs16-evidence/summary/v1`.
@@ -237,37 +240,40 @@ fn tabular_files(
             })
             .collect(),
     };
-    let mut book = workbook::Builder::new(&workbook::SummarySheet {
-        title: format!(
-            "{} evidence, {} ({})",
-            a.catalog.control.id, a.catalog.requirement.display, a.period.label
-        ),
-        as_of: a.as_of,
-        lines: vec![
-            (
-                "Control".into(),
-                format!("{} {}", a.catalog.control.id, a.catalog.control.title),
+    let mut book = workbook::Builder::new(
+        a.scratch_dir,
+        &workbook::SummarySheet {
+            title: format!(
+                "{} evidence, {} ({})",
+                a.catalog.control.id, a.catalog.requirement.display, a.period.label
             ),
-            ("Requirement".into(), a.catalog.requirement.display.clone()),
-            (
-                "Period".into(),
-                format!(
-                    "{} ({} to {})",
-                    a.period.label, a.period.first_day, a.period.last_day
+            as_of: a.as_of,
+            lines: vec![
+                (
+                    "Control".into(),
+                    format!("{} {}", a.catalog.control.id, a.catalog.control.title),
                 ),
-            ),
-            ("As of (UTC)".into(), ctx.as_of.clone()),
-            ("Task sets".into(), a.aggregates.total.to_string()),
-            ("Exposed now".into(), a.aggregates.exposed.to_string()),
-            (
-                "Tool".into(),
-                format!("{} {}", ctx.tool.name, ctx.tool.version),
-            ),
-            ("Control catalog".into(), a.catalog.catalog_version.clone()),
-            ("Times".into(), "all date-times are UTC".into()),
-        ],
-        table: &outcome_table,
-    })?;
+                ("Requirement".into(), a.catalog.requirement.display.clone()),
+                (
+                    "Period".into(),
+                    format!(
+                        "{} ({} to {})",
+                        a.period.label, a.period.first_day, a.period.last_day
+                    ),
+                ),
+                ("As of (UTC)".into(), ctx.as_of.clone()),
+                ("Task sets".into(), a.aggregates.total.to_string()),
+                ("Exposed now".into(), a.aggregates.exposed.to_string()),
+                (
+                    "Tool".into(),
+                    format!("{} {}", ctx.tool.name, ctx.tool.version),
+                ),
+                ("Control catalog".into(), a.catalog.catalog_version.clone()),
+                ("Times".into(), "all date-times are UTC".into()),
+            ],
+            table: &outcome_table,
+        },
+    )?;
     // One table at a time, each a sheet and a CSV file: a table of an organisation's task sets is tens of
     // megabytes of cells, and only its CSV bytes need to outlive it.
     let mut files = Vec::new();

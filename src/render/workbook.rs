@@ -146,7 +146,12 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub fn new(summary: &SummarySheet<'_>) -> Result<Self, XlsxError> {
+    /// `scratch_dir`: where the constant-memory sheets keep their rows until the file is saved (unnamed
+    /// files, removed by the system when closed); `None` for the system's temporary folder.
+    pub fn new(
+        scratch_dir: Option<&std::path::Path>,
+        summary: &SummarySheet<'_>,
+    ) -> Result<Self, XlsxError> {
         let f = Formats {
             header: Format::new().set_bold().set_background_color("F2F2F2"),
             time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
@@ -155,6 +160,9 @@ impl Builder {
             wrap: Format::new().set_text_wrap(),
         };
         let mut wb = Workbook::new();
+        if let Some(dir) = scratch_dir {
+            wb.set_tempdir(dir)?;
+        }
         let created = excel_time(&summary.as_of)?;
         wb.set_properties(
             &DocProperties::new()

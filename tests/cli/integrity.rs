@@ -172,3 +172,25 @@ fn a_symlink_at_out_is_refused() {
     assert!(stderr(&o).contains("is a symlink"), "{}", stderr(&o));
     assert_eq!(fs::read_dir(&target).unwrap().count(), 0);
 }
+
+#[test]
+fn the_workbook_needs_no_system_temporary_folder_and_leaves_no_scratch_file() {
+    // The workbook's sheets keep their rows in scratch files until it is saved. They go beside the pack (a
+    // folder that must be writable anyway), not to $TMPDIR, which may be missing on a locked-down machine.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pack");
+    let o = bin()
+        .env("TMPDIR", dir.path().join("no-such-folder"))
+        .args(["report", "-q", "--out"])
+        .arg(&out)
+        .arg(samples())
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    assert!(out.join("evidence.xlsx").is_file());
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["pack"], "nothing but the pack beside it");
+}
