@@ -7,6 +7,8 @@
 
 use crate::exceptions::{ExceptionRow, ExceptionStatus};
 use crate::reconcile::{Outcome, Row};
+// Our own CSV files carry the formula guard; the baseline's values are read back without it.
+use crate::render::escape::unguard_spreadsheet_cell as unguard;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -45,14 +47,6 @@ fn csv_rows(path: &Path) -> Result<Vec<BTreeMap<String, String>>, String> {
                 .collect())
         })
         .collect()
-}
-
-/// Undoes the formula guard of our own CSV files.
-fn unguard(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if crate::render::escape::is_formula_like(rest) => rest,
-        _ => s,
-    }
 }
 
 fn exposed(code: &str) -> bool {

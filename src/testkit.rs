@@ -264,10 +264,7 @@ pub fn check_outputs(text: &str) -> Result<(), String> {
                 if crate::render::escape::is_formula_like(cell) {
                     return Err(format!("{name}: a cell starts a formula: {cell:?}"));
                 }
-                let unguarded = match cell.strip_prefix('\'') {
-                    Some(rest) if crate::render::escape::is_formula_like(rest) => rest,
-                    _ => cell,
-                };
+                let unguarded = crate::render::escape::unguard_spreadsheet_cell(cell);
                 found |= unguarded == text;
             }
         }

@@ -16,6 +16,9 @@ const ATTACKS: &[&str] = &[
     "+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1+1)",
+    // Text that already carries the guard's own mark must come back exactly (found by proptest: "'@").
+    "'@",
+    "'=1+1",
     "\t=1+1",
     "\r=1+1",
     "a|b|c\n| --- |",

@@ -1,7 +1,7 @@
 //! Escaping for each output format. Text from findings and dumps is attacker-influenced.
 //!
 //! HTML is escaped by Tera's autoescape (templates end in `.html`). Markdown table cells go through
-//! [`markdown_cell`]; spreadsheet cells, CSV and XLSX alike, go through [`spreadsheet_cell`].
+//! [`markdown_cell`]; CSV cells go through [`spreadsheet_cell`], workbook cells through [`is_formula_like`].
 
 use std::borrow::Cow;
 
@@ -40,14 +40,22 @@ pub fn is_formula_like(text: &str) -> bool {
     text.starts_with(FORMULA_LEADS)
 }
 
-/// The formula-injection guard shared by CSV and XLSX: text a spreadsheet would evaluate is prefixed with
-/// `'`, which Excel and LibreOffice show as text and never evaluate.
+/// The formula-injection guard of the CSV files: text a spreadsheet would evaluate is prefixed with `'`,
+/// which Excel and LibreOffice show as text and never evaluate. Text that already starts with `'` gets one
+/// too, so that a leading `'` always means the guard and [`unguard_spreadsheet_cell`] gives back the exact
+/// text (`'@x` and `@x` would otherwise both be written `'@x`). The workbook needs no prefix: it marks such
+/// cells with Excel's quote-prefix style instead.
 pub fn spreadsheet_cell(text: &str) -> Cow<'_, str> {
-    if is_formula_like(text) {
+    if is_formula_like(text) || text.starts_with('\'') {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// The text a CSV cell written through [`spreadsheet_cell`] came from.
+pub fn unguard_spreadsheet_cell(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
 }
 
 #[cfg(test)]
@@ -84,6 +92,22 @@ mod tests {
         }
         for fine in ["arn:aws:ecs:x", "2026-09-01T00:00:00Z", "", "a=b"] {
             assert_eq!(spreadsheet_cell(fine), fine);
+        }
+        // A leading apostrophe is the guard's own mark, so text that has one is marked too.
+        assert_eq!(spreadsheet_cell("'@x"), "''@x");
+        assert_eq!(spreadsheet_cell("'quoted'"), "''quoted'");
+    }
+
+    #[test]
+    fn the_guard_is_undone_exactly() {
+        for text in [
+            "'@", "@", "''=1", "'=1", "=1", "'", "", "plain", "'plain", "\t'x",
+        ] {
+            assert_eq!(
+                unguard_spreadsheet_cell(&spreadsheet_cell(text)),
+                text,
+                "{text:?}"
+            );
         }
     }
 }
