@@ -6,6 +6,7 @@
 //! message` unless bad inputs may be skipped, in which case it is listed as rejected with that message.
 
 pub mod asff;
+pub mod boundaries;
 pub mod collect;
 pub mod ecs;
 pub mod fields;

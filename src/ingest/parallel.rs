@@ -1,16 +1,22 @@
 //! Parallel parsing inside one large `get-findings` export.
 //!
-//! `aws securityhub get-findings` prints one JSON object with four-space indentation, so every element of
-//! `Findings` starts on a line of exactly eight spaces and `{`. A raw newline can never occur inside a JSON
-//! string, so that line can only be the start of an element. The file is read in large blocks; each block is
-//! cut at those lines into runs of whole elements, and the runs are parsed on every core. Each element is
-//! still validated in full (as the sequential parser does) before its bytes are searched for the control.
+//! The file is read in blocks; each block is cut into runs of whole elements of the `Findings` array, and
+//! the runs are parsed on every core. Each element is still validated in full (as the sequential parser
+//! does) before its bytes are searched for the control. Two ways to find the cuts:
 //!
-//! Anything that does not look exactly like that layout (another indentation, a missing comma, an element
-//! that is not valid JSON, a tail that is not `]` plus `NextToken`) makes this path give up, and the file is
-//! read again by the sequential parser, which gives the canonical result or error. So the output never
-//! depends on which path ran.
+//! - The AWS CLI's layout (`aws securityhub get-findings` prints four-space indentation): every element
+//!   starts on a line of exactly eight spaces and `{`, and a raw newline can never occur inside a JSON
+//!   string, so that line can only be an element start. A byte search finds it, and the parser threads
+//!   split their own runs: the reading thread does almost nothing.
+//! - Any other `{"Findings": [` file (compact JSON from an SDK script, other indentation): the reading
+//!   thread scans for element boundaries with a string- and escape-aware pass (`boundaries`).
+//!
+//! Anything that does not look exactly like a page (a missing comma, an element that is not valid JSON, a
+//! tail that is not `]` plus `NextToken`) makes this path give up, and the file is read again by the
+//! sequential parser, which gives the canonical result or error. So the output never depends on which path
+//! ran.
 
+use super::boundaries::{findings_array_start, Scanner};
 use super::collect::FileCollector;
 use super::reader::InputDigest;
 use super::stream::Sink;
@@ -18,6 +24,7 @@ use memchr::memmem;
 use serde_json::value::RawValue;
 use std::fs::File;
 use std::io::Read;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::{mpsc, Arc, LazyLock, Mutex};
 
@@ -45,6 +52,8 @@ struct Run {
     bytes: Vec<u8>,
     /// The run ends the array: its last element has no trailing comma.
     last: bool,
+    /// Where its elements are, when the reading thread found them (any layout but the AWS CLI's).
+    elements: Option<Vec<Range<usize>>>,
 }
 
 fn trim_end(b: &[u8]) -> &[u8] {
@@ -58,6 +67,14 @@ fn trim_end(b: &[u8]) -> &[u8] {
 /// Splits a run into elements and feeds them to a collector.
 fn parse_run(run: &Run, input: usize) -> Result<FileCollector, GiveUp> {
     let mut c = FileCollector::starting_at(input, run.first_record);
+    if let Some(elements) = &run.elements {
+        for r in elements {
+            let raw: &RawValue =
+                serde_json::from_slice(&run.bytes[r.clone()]).map_err(|_| GiveUp)?;
+            c.finding_raw(raw.get());
+        }
+        return Ok(c);
+    }
     let starts: Vec<usize> = ELEMENT_FINDER
         .find_iter(&run.bytes)
         .map(|i| i + 1)
@@ -115,8 +132,77 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// Reads a pretty-printed `get-findings` file on `jobs` threads. `Ok(None)`: the file does not have that
-/// layout (or is empty); `Err(GiveUp)`: it looked like it but is not exactly so.
+/// How the reading thread cuts blocks into runs of whole elements.
+enum Cutter {
+    /// The AWS CLI's layout: cut before the last element-start line seen.
+    Cli { first: bool },
+    /// Any other layout: the boundary scanner says where whole elements end.
+    Any(Scanner),
+}
+
+/// A run's bytes, the number of elements in it, and their ranges when the reading thread found them.
+type Cut = (Vec<u8>, u64, Option<Vec<Range<usize>>>);
+
+impl Cutter {
+    /// Takes whole elements off the front of `carry`, if any are complete.
+    fn cut(&mut self, carry: &mut Vec<u8>) -> Result<Option<Cut>, GiveUp> {
+        match self {
+            Cutter::Cli { first } => {
+                if *first {
+                    // The first element must follow the `[` directly.
+                    if carry.len() >= ELEMENT.len() && !carry.starts_with(ELEMENT) {
+                        return Err(GiveUp);
+                    }
+                    *first = false;
+                }
+                // Everything before the last element start seen is whole elements.
+                let Some(cut) = memmem::rfind(&carry[1..], ELEMENT).map(|i| i + 1) else {
+                    return Ok(None);
+                };
+                let rest = carry.split_off(cut);
+                let bytes = std::mem::replace(carry, rest);
+                let count = count_elements(&bytes);
+                Ok(Some((bytes, count, None)))
+            }
+            Cutter::Any(scanner) => {
+                scanner.scan(carry).map_err(|_| GiveUp)?;
+                Ok(scanner
+                    .take_whole(carry)
+                    .map(|(bytes, elements)| (bytes, elements.len() as u64, Some(elements))))
+            }
+        }
+    }
+
+    /// At the end of the file: the last run (if any elements are left) and whether the text after the
+    /// array closes the page properly.
+    fn last(self, mut carry: Vec<u8>) -> Result<Option<Cut>, GiveUp> {
+        match self {
+            Cutter::Cli { .. } => {
+                let end = memmem::rfind(&carry, ARRAY_END).ok_or(GiveUp)?;
+                let tail = carry.split_off(end + 1);
+                if !tail_is_valid(&tail) || carry.is_empty() || !carry.starts_with(ELEMENT) {
+                    return Err(GiveUp);
+                }
+                let count = count_elements(&carry);
+                Ok(Some((carry, count, None)))
+            }
+            Cutter::Any(scanner) => {
+                let (bytes, elements, tail) = scanner.finish(carry).map_err(|_| GiveUp)?;
+                if !tail_is_valid(&tail) {
+                    return Err(GiveUp);
+                }
+                Ok((!elements.is_empty()).then(|| (bytes, elements.len() as u64, Some(elements))))
+            }
+        }
+    }
+}
+
+/// Bytes read to recognise the start of a page.
+const LEAD: usize = 4096;
+
+/// Reads a large `get-findings` file (`{"Findings": [` first) on `jobs` threads. `Ok(None)`: the file does
+/// not start that way; `Err(GiveUp)`: it did but is not exactly a page. Either way the caller reads it
+/// sequentially.
 pub fn read_page(
     path: &Path,
     input: usize,
@@ -124,16 +210,23 @@ pub fn read_page(
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Option<PageRead>, GiveUp> {
     let mut file = File::open(path).map_err(|_| GiveUp)?;
-    let mut head = vec![0u8; HEAD.len()];
-    if file.read_exact(&mut head).is_err() || head != HEAD {
+    let mut lead = vec![0u8; LEAD];
+    let n = read_full(&mut file, &mut lead).map_err(|_| GiveUp)?;
+    lead.truncate(n);
+    let (mut cutter, array_start) = if lead.starts_with(HEAD) {
+        (Cutter::Cli { first: true }, HEAD.len())
+    } else if let Some(start) = findings_array_start(&lead) {
+        (Cutter::Any(Scanner::default()), start)
+    } else {
         return Ok(None);
-    }
+    };
     // The hash of the file runs on its own thread, fed with the blocks as they are read.
     let digest = InputDigest::background();
-    digest.update(&head);
     if let Some(p) = progress {
-        p.inc(head.len() as u64);
+        p.inc(lead.len() as u64);
     }
+    let mut carry = lead[array_start..].to_vec();
+    digest.update_owned(lead);
 
     let (run_tx, run_rx) = mpsc::sync_channel::<Run>(jobs * 2);
     let run_rx = Arc::new(Mutex::new(run_rx));
@@ -158,10 +251,22 @@ pub fn read_page(
         }
         drop(done_tx);
         // The reader: blocks in, runs of whole elements out.
-        let mut carry: Vec<u8> = Vec::new();
         let mut seq = 0;
         let mut record = 0u64;
-        let mut first = true;
+        let mut send = |(bytes, count, elements): Cut, last: bool| -> Result<(), GiveUp> {
+            run_tx
+                .send(Run {
+                    seq,
+                    first_record: record,
+                    bytes,
+                    last,
+                    elements,
+                })
+                .map_err(|_| GiveUp)?;
+            record += count;
+            seq += 1;
+            Ok(())
+        };
         loop {
             let mut block = vec![0u8; BLOCK];
             let n = read_full(&mut file, &mut block).map_err(|_| GiveUp)?;
@@ -174,49 +279,19 @@ pub fn read_page(
             }
             carry.extend_from_slice(&block);
             digest.update_owned(block);
-            if first {
-                // The first element must follow the `[` directly.
-                if carry.len() >= ELEMENT.len() && !carry.starts_with(ELEMENT) {
-                    return Err(GiveUp);
-                }
-                first = false;
-            }
-            // Cut before the last element start seen: everything before it is whole elements.
-            if let Some(cut) = memmem::rfind(&carry[1..], ELEMENT).map(|i| i + 1) {
-                if cut > 0 {
-                    let rest = carry.split_off(cut);
-                    let bytes = std::mem::replace(&mut carry, rest);
-                    let count = count_elements(&bytes);
-                    run_tx
-                        .send(Run {
-                            seq,
-                            first_record: record,
-                            bytes,
-                            last: false,
-                        })
-                        .map_err(|_| GiveUp)?;
-                    record += count;
-                    seq += 1;
-                }
+            if let Some(cut) = cutter.cut(&mut carry)? {
+                send(cut, false)?;
             }
         }
-        // The last element and the tail.
-        let end = memmem::rfind(&carry, ARRAY_END).ok_or(GiveUp)?;
-        let tail = carry.split_off(end + 1);
-        if !tail_is_valid(&tail) {
+        // The last elements and the tail.
+        if let Some(cut) = cutter.last(carry)? {
+            send(cut, true)?;
+        }
+        drop(send);
+        if record == 0 {
+            // An empty array: nothing to split; the sequential parser says what the file holds.
             return Err(GiveUp);
         }
-        if carry.is_empty() || !carry.starts_with(ELEMENT) {
-            return Err(GiveUp);
-        }
-        run_tx
-            .send(Run {
-                seq,
-                first_record: record,
-                bytes: carry,
-                last: true,
-            })
-            .map_err(|_| GiveUp)?;
         drop(run_tx);
         Ok(done_rx.iter().collect())
     });

@@ -190,3 +190,97 @@ fn a_broken_large_page_gets_the_sequential_error() {
         stderr(&o1)
     );
 }
+
+/// Rewrites the page of `big_page` in another layout: compact (as an SDK script's `json.dump` writes it)
+/// or with two-space indentation. Its strings hold quotes, backslashes, braces, brackets and commas, and
+/// one ECS.16 finding names its control with a `\u` escape.
+fn relayout(input: &std::path::Path, compact: bool) {
+    let f = input.join("get-findings.json");
+    let mut page = json(&f);
+    let findings = page["Findings"].as_array_mut().unwrap();
+    findings[7]["Title"] = serde_json::json!("a } ] , { [ \" \\ \\\" end");
+    let mut text = if compact {
+        serde_json::to_string(&page).unwrap()
+    } else {
+        serde_json::to_string_pretty(&page).unwrap()
+    };
+    let plain = "\"SecurityControlId\":\"ECS.16\"";
+    let escaped = "\"SecurityControlId\":\"\\u0045CS.16\"";
+    if compact {
+        assert!(text.contains(plain));
+        text = text.replacen(plain, escaped, 1);
+    }
+    fs::write(&f, text).unwrap();
+}
+
+#[test]
+fn pages_in_other_layouts_are_split_by_the_string_aware_scan_and_give_the_same_pack() {
+    for compact in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = big_page(dir.path(), 6_000);
+        relayout(&input, compact);
+        let (seq, par) = (dir.path().join("seq"), dir.path().join("par"));
+        report(&[&input], &seq, &["--jobs", "1", "--as-of", "2026-09-30"]);
+        let o = report(
+            &[&input],
+            &par,
+            &[
+                "--jobs",
+                "2",
+                "--split-min-bytes",
+                "1",
+                "--as-of",
+                "2026-09-30",
+                "-v",
+            ],
+        );
+        assert!(
+            stderr(&o).contains("(split across 2 threads)"),
+            "compact {compact}: the split path ran: {}",
+            stderr(&o)
+        );
+        packs_equal(&seq, &par);
+        let summary = json(&seq.join("summary.json"));
+        assert_eq!(summary["findings_read"], 6_000);
+        assert_eq!(
+            summary["findings_selected"], 858,
+            "every ECS.16 finding, the escaped one too"
+        );
+        assert_eq!(
+            manifest_sha256(&par, "get-findings.json"),
+            independent_sha256(&input.join("get-findings.json"))
+        );
+    }
+}
+
+#[test]
+fn a_broken_compact_page_gets_the_sequential_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_page(dir.path(), 3_000);
+    relayout(&input, true);
+    let f = input.join("get-findings.json");
+    let text = fs::read_to_string(&f).unwrap();
+    // Drop one comma between two elements in the middle of the file.
+    let at = text[text.len() / 2..].find("},{").unwrap() + text.len() / 2;
+    fs::write(&f, format!("{}{}", &text[..at + 1], &text[at + 2..])).unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let o1 = run(&[&"report", &input, &"--out", &a, &"--jobs", &"1"]);
+    let o2 = run(&[
+        &"report",
+        &input,
+        &"--out",
+        &b,
+        &"--jobs",
+        &"2",
+        &"--split-min-bytes",
+        &"1",
+    ]);
+    assert_exit(&o1, 2);
+    assert_exit(&o2, 2);
+    assert_eq!(stderr(&o1), stderr(&o2));
+    assert!(
+        stderr(&o1).contains("get-findings.json:1:"),
+        "{}",
+        stderr(&o1)
+    );
+}
