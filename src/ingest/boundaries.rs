@@ -12,6 +12,13 @@ use std::ops::Range;
 #[derive(Debug, PartialEq, Eq)]
 pub struct NotAnArrayOfObjects;
 
+/// The end of an array: the last elements' bytes, their ranges, and the text from the closing `]` on.
+pub struct ArrayEnd {
+    pub bytes: Vec<u8>,
+    pub elements: Vec<Range<usize>>,
+    pub tail: Vec<u8>,
+}
+
 /// The state of a scan over the bytes after the array's `[`, carried from one block to the next.
 #[derive(Debug)]
 pub struct Scanner {
@@ -129,21 +136,17 @@ impl Scanner {
         Some((bytes, std::mem::take(&mut self.elements)))
     }
 
-    /// At the end of the file: the remaining elements and the text from the closing `]` on. `None` when
+    /// At the end of the file: the remaining elements and the text from the closing `]` on. An error when
     /// the array was not closed (the file is truncated or not an array of objects).
-    pub fn finish(
-        mut self,
-        mut buf: Vec<u8>,
-    ) -> Result<(Vec<u8>, Vec<Range<usize>>, Vec<u8>), NotAnArrayOfObjects> {
+    pub fn finish(mut self, mut buf: Vec<u8>) -> Result<ArrayEnd, NotAnArrayOfObjects> {
         self.scan(&buf)?;
         let end = self.array_end.ok_or(NotAnArrayOfObjects)?;
         let tail = buf.split_off(end);
-        Ok((buf, self.elements, tail))
-    }
-
-    /// Elements seen in the whole array so far.
-    pub fn seen(&self) -> u64 {
-        self.seen
+        Ok(ArrayEnd {
+            bytes: buf,
+            elements: self.elements,
+            tail,
+        })
     }
 }
 
@@ -193,13 +196,13 @@ mod tests {
                 );
             }
         }
-        let (bytes, ranges, tail) = s.finish(buf)?;
+        let end = s.finish(buf)?;
         out.extend(
-            ranges
+            end.elements
                 .into_iter()
-                .map(|r| String::from_utf8(bytes[r].to_vec()).unwrap()),
+                .map(|r| String::from_utf8(end.bytes[r].to_vec()).unwrap()),
         );
-        Ok((out, String::from_utf8(tail).unwrap()))
+        Ok((out, String::from_utf8(end.tail).unwrap()))
     }
 
     #[test]

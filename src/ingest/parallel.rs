@@ -187,11 +187,12 @@ impl Cutter {
                 Ok(Some((carry, count, None)))
             }
             Cutter::Any(scanner) => {
-                let (bytes, elements, tail) = scanner.finish(carry).map_err(|_| GiveUp)?;
-                if !tail_is_valid(&tail) {
+                let end = scanner.finish(carry).map_err(|_| GiveUp)?;
+                if !tail_is_valid(&end.tail) {
                     return Err(GiveUp);
                 }
-                Ok((!elements.is_empty()).then(|| (bytes, elements.len() as u64, Some(elements))))
+                let count = end.elements.len() as u64;
+                Ok((count > 0).then_some((end.bytes, count, Some(end.elements))))
             }
         }
     }
@@ -287,7 +288,6 @@ pub fn read_page(
         if let Some(cut) = cutter.last(carry)? {
             send(cut, true)?;
         }
-        drop(send);
         if record == 0 {
             // An empty array: nothing to split; the sequential parser says what the file holds.
             return Err(GiveUp);
