@@ -239,4 +239,33 @@ mod tests {
         assert_eq!(findings_array_start(b"[{\"Findings\":["), None);
         assert_eq!(findings_array_start(b"{\"Findings\""), None);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Any objects with any text, serialised compactly or pretty, fed in any block size, come back as
+        /// exactly the elements serde_json wrote.
+        #[test]
+        fn any_array_of_objects_splits_into_its_elements(
+            // JSON's own punctuation and escapes, often, between any other characters.
+            texts in proptest::collection::vec(r#"([\\"{}\[\],:]|.){0,24}"#, 0..6),
+            block in 1usize..64,
+            pretty in proptest::bool::ANY,
+        ) {
+            let objects: Vec<serde_json::Value> = texts
+                .iter()
+                .map(|t| serde_json::json!({"Title": t, "Nested": {"L": [t, {"k": t}]}}))
+                .collect();
+            let write = |v: &serde_json::Value| if pretty {
+                serde_json::to_string_pretty(v).unwrap()
+            } else {
+                serde_json::to_string(v).unwrap()
+            };
+            let body = objects.iter().map(write).collect::<Vec<_>>().join(",\n ");
+            let text = format!("{body}]}}");
+            let (elements, tail) = split(&text, block).unwrap();
+            proptest::prop_assert_eq!(elements, objects.iter().map(write).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(tail, "]}");
+        }
+    }
 }
