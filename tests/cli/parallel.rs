@@ -284,3 +284,66 @@ fn a_broken_compact_page_gets_the_sequential_error() {
         stderr(&o1)
     );
 }
+
+/// Runs `report` on the samples under a pseudo-terminal (`script`, from util-linux) and returns what the
+/// terminal showed, escape sequences removed.
+fn on_a_terminal(out: &std::path::Path, extra: &str) -> String {
+    let command = format!(
+        "{} report {} --out {} {extra}",
+        env!("CARGO_BIN_EXE_ecs16-evidence"),
+        samples().display(),
+        out.display()
+    );
+    let typescript = out.with_extension("typescript");
+    let o = std::process::Command::new("script")
+        .args(["-qec", &command])
+        .arg(&typescript)
+        .output()
+        .expect("`script` (util-linux) runs");
+    assert_exit(&o, 0);
+    let raw = String::from_utf8_lossy(&fs::read(&typescript).unwrap()).into_owned();
+    let mut text = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-letter.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else if c != '\r' {
+            text.push(c);
+        }
+    }
+    text
+}
+
+#[test]
+fn a_progress_bar_of_bytes_read_shows_on_a_terminal_and_only_there() {
+    let dir = tempfile::tempdir().unwrap();
+    // The total is the size of the files read (the samples' README is skipped), as indicatif prints it.
+    let total: u64 = tree(&samples())
+        .iter()
+        .filter(|(name, _)| !name.ends_with(".md"))
+        .map(|(_, bytes)| bytes.len() as u64)
+        .sum();
+    assert!(
+        (1024..1024 * 1024).contains(&total),
+        "{total} bytes: in KiB"
+    );
+    let of_total = format!("KiB/{:.2} KiB", total as f64 / 1024.0);
+    let shown = on_a_terminal(&dir.path().join("a"), "");
+    assert!(
+        shown.contains("reading ") && shown.contains(&of_total),
+        "bytes read of the inputs' total ({of_total}): {shown}"
+    );
+    let quiet = on_a_terminal(&dir.path().join("b"), "-q");
+    assert!(!quiet.contains("reading "), "-q: {quiet}");
+    // Not a terminal (as in every other test): no bar.
+    let o = report(&[&samples()], &dir.path().join("c"), &["-v"]);
+    assert!(!stderr(&o).contains("reading "), "{}", stderr(&o));
+}
