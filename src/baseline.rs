@@ -22,6 +22,15 @@ pub struct Change {
     pub current: String,
 }
 
+/// Every kind of change, in the order the report and `summary.json` list them.
+pub const CHANGE_KINDS: [&str; 5] = [
+    "new",
+    "fixed",
+    "still_open",
+    "exception_new",
+    "exception_expired",
+];
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Baseline {
     pub path: String,
@@ -51,6 +60,16 @@ fn csv_rows(path: &Path) -> Result<Vec<BTreeMap<String, String>>, String> {
 
 fn exposed(code: &str) -> bool {
     Outcome::parse(code).is_some_and(|o| o.is_exposed())
+}
+
+impl Baseline {
+    /// How many changes of each kind, every kind listed (zero included).
+    pub fn change_counts(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        CHANGE_KINDS.into_iter().map(|kind| {
+            let n = self.changes.iter().filter(|c| c.change == kind).count();
+            (kind, n as u64)
+        })
+    }
 }
 
 /// Loads and checks a baseline pack, and lists the changes since it.

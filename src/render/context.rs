@@ -442,19 +442,13 @@ pub fn build(s: Sources<'_>) -> Context {
             path: b.path.clone(),
             as_of: b.as_of.clone(),
             period: b.period.clone(),
-            counts: [
-                "new",
-                "fixed",
-                "still_open",
-                "exception_new",
-                "exception_expired",
-            ]
-            .iter()
-            .map(|k| CodeCount {
-                code: k.to_string(),
-                count: b.changes.iter().filter(|c| c.change == *k).count() as u64,
-            })
-            .collect(),
+            counts: b
+                .change_counts()
+                .map(|(code, count)| CodeCount {
+                    code: code.to_string(),
+                    count,
+                })
+                .collect(),
             changes: b.changes.iter().take(ROWS_SHOWN).cloned().collect(),
             not_shown: b.changes.len().saturating_sub(ROWS_SHOWN) as u64,
         }),

@@ -140,20 +140,9 @@ pub fn summary(ctx: &context::Context, an: &Analysis<'_>) -> Summary {
         exposed_during_period: an.history.exposed_during_period,
         time_to_remediate: an.history.time_to_remediate.clone(),
         changes_since_baseline: an.baseline.map(|b| {
-            let mut m: BTreeMap<String, u64> = [
-                "new",
-                "fixed",
-                "still_open",
-                "exception_new",
-                "exception_expired",
-            ]
-            .iter()
-            .map(|k| (k.to_string(), 0))
-            .collect();
-            for c in &b.changes {
-                *m.entry(c.change.clone()).or_default() += 1;
-            }
-            m
+            b.change_counts()
+                .map(|(kind, n)| (kind.to_string(), n))
+                .collect()
         }),
         by_account: a
             .by_account
