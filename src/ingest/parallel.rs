@@ -227,7 +227,7 @@ pub fn read_page(
         p.inc(lead.len() as u64);
     }
     let mut carry = lead[array_start..].to_vec();
-    digest.update_owned(lead);
+    digest.update(lead);
 
     let (run_tx, run_rx) = mpsc::sync_channel::<Run>(jobs * 2);
     let run_rx = Arc::new(Mutex::new(run_rx));
@@ -279,7 +279,7 @@ pub fn read_page(
                 p.inc(n as u64);
             }
             carry.extend_from_slice(&block);
-            digest.update_owned(block);
+            digest.update(block);
             if let Some(cut) = cutter.cut(&mut carry)? {
                 send(cut, false)?;
             }

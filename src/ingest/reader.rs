@@ -8,6 +8,7 @@
 
 use crate::digest::{Background, Sha256};
 use flate2::bufread::MultiGzDecoder;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -52,23 +53,14 @@ impl InputDigest {
         }
     }
 
-    /// Adds bytes read (the next bytes of the file, in order).
-    pub fn update(&self, bytes: &[u8]) {
+    /// Adds bytes read (the next bytes of the file, in order). A block the caller hands over (`Vec<u8>`) is
+    /// not copied when hashing in the background; borrowed bytes are.
+    pub fn update<'a>(&self, bytes: impl Into<Cow<'a, [u8]>>) {
+        let bytes = bytes.into();
         let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match guard.as_mut() {
-            Some(Hasher::Inline(h)) => h.update(bytes),
-            Some(Hasher::Background(b)) => b.update(bytes.to_vec()),
-            None => {}
-        }
-    }
-
-    /// Same as [`update`](Self::update) for a block the caller no longer needs (no copy when hashing in
-    /// the background).
-    pub fn update_owned(&self, block: Vec<u8>) {
-        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        match guard.as_mut() {
-            Some(Hasher::Inline(h)) => h.update(&block),
-            Some(Hasher::Background(b)) => b.update(block),
+            Some(Hasher::Inline(h)) => h.update(&bytes),
+            Some(Hasher::Background(b)) => b.update(bytes.into_owned()),
             None => {}
         }
     }
