@@ -74,10 +74,26 @@ fn a_large_page_split_across_threads_gives_the_same_pack() {
     let input = big_page(dir.path(), 6_000);
     let size = fs::metadata(input.join("get-findings.json")).unwrap().len();
     assert!(size > 8 * 1024 * 1024, "more than one block: {size} bytes");
-    let (seq, par) = (dir.path().join("seq"), dir.path().join("par"));
-    report(&[&input], &seq, &["--jobs", "1", "--as-of", "2026-09-30"]);
+    let (seq, split_stderr) = split_and_sequential_agree(dir.path(), &input);
+    assert!(
+        split_stderr
+            .contains("get-findings.json  securityhub get-findings page, findings  records 6000"),
+        "{split_stderr}"
+    );
+    assert_eq!(json(&seq.join("summary.json"))["findings_read"], 6_000);
+}
+
+/// Reads a large page sequentially and split across threads (checking the split path ran), asserts the two
+/// packs are byte-identical and the split run's SHA-256 of the page is an independent implementation's.
+/// Returns the sequential pack and what the split run printed with `-v`.
+fn split_and_sequential_agree(
+    dir: &std::path::Path,
+    input: &std::path::Path,
+) -> (std::path::PathBuf, String) {
+    let (seq, par) = (dir.join("seq"), dir.join("par"));
+    report(&[input], &seq, &["--jobs", "1", "--as-of", "2026-09-30"]);
     let o = report(
-        &[&input],
+        &[input],
         &par,
         &[
             "--jobs",
@@ -90,24 +106,18 @@ fn a_large_page_split_across_threads_gives_the_same_pack() {
         ],
     );
     assert!(
-        stderr(&o)
-            .contains("get-findings.json  securityhub get-findings page, findings  records 6000"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(
         stderr(&o).contains("(split across 2 threads)"),
         "the split path ran: {}",
         stderr(&o)
     );
     packs_equal(&seq, &par);
-    assert_eq!(json(&seq.join("summary.json"))["findings_read"], 6_000);
     // The hash computed beside the parse, from the blocks the parser read, is the file's SHA-256 as an
     // independent implementation computes it.
     assert_eq!(
         manifest_sha256(&par, "get-findings.json"),
         independent_sha256(&input.join("get-findings.json"))
     );
+    (seq, stderr(&o))
 }
 
 fn manifest_sha256(pack: &std::path::Path, file_name: &str) -> String {
@@ -156,20 +166,10 @@ fn a_large_file_read_sequentially_is_hashed_beside_the_parse_and_hashed_right() 
     );
 }
 
-#[test]
-fn a_broken_large_page_gets_the_sequential_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = big_page(dir.path(), 3_000);
-    let f = input.join("get-findings.json");
-    let text = fs::read_to_string(&f).unwrap();
-    // Drop one comma between two elements in the middle of the file.
-    let at = text[text.len() / 2..]
-        .find("\n        },\n        {")
-        .unwrap()
-        + text.len() / 2;
-    let broken = format!("{}{}", &text[..at + 10], &text[at + 11..]);
-    fs::write(&f, broken).unwrap();
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+/// Reads a broken input sequentially and split across threads; both runs must fail with the same message,
+/// which is returned.
+fn the_same_error_split_or_not(dir: &std::path::Path, input: &std::path::Path) -> String {
+    let (a, b) = (dir.join("a"), dir.join("b"));
     let o1 = run(&[&"report", &input, &"--out", &a, &"--jobs", &"1"]);
     let o2 = run(&[
         &"report",
@@ -184,11 +184,24 @@ fn a_broken_large_page_gets_the_sequential_error() {
     assert_exit(&o1, 2);
     assert_exit(&o2, 2);
     assert_eq!(stderr(&o1), stderr(&o2));
-    assert!(
-        stderr(&o1).contains("expected `,` or `]`"),
-        "{}",
-        stderr(&o1)
-    );
+    stderr(&o1)
+}
+
+#[test]
+fn a_broken_large_page_gets_the_sequential_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_page(dir.path(), 3_000);
+    let f = input.join("get-findings.json");
+    let text = fs::read_to_string(&f).unwrap();
+    // Drop one comma between two elements in the middle of the file.
+    let at = text[text.len() / 2..]
+        .find("\n        },\n        {")
+        .unwrap()
+        + text.len() / 2;
+    let broken = format!("{}{}", &text[..at + 10], &text[at + 11..]);
+    fs::write(&f, broken).unwrap();
+    let error = the_same_error_split_or_not(dir.path(), &input);
+    assert!(error.contains("expected `,` or `]`"), "{error}");
 }
 
 /// Rewrites the page of `big_page` in another layout: compact (as an SDK script's `json.dump` writes it)
@@ -219,36 +232,12 @@ fn pages_in_other_layouts_are_split_by_the_string_aware_scan_and_give_the_same_p
         let dir = tempfile::tempdir().unwrap();
         let input = big_page(dir.path(), 6_000);
         relayout(&input, compact);
-        let (seq, par) = (dir.path().join("seq"), dir.path().join("par"));
-        report(&[&input], &seq, &["--jobs", "1", "--as-of", "2026-09-30"]);
-        let o = report(
-            &[&input],
-            &par,
-            &[
-                "--jobs",
-                "2",
-                "--split-min-bytes",
-                "1",
-                "--as-of",
-                "2026-09-30",
-                "-v",
-            ],
-        );
-        assert!(
-            stderr(&o).contains("(split across 2 threads)"),
-            "compact {compact}: the split path ran: {}",
-            stderr(&o)
-        );
-        packs_equal(&seq, &par);
+        let (seq, _) = split_and_sequential_agree(dir.path(), &input);
         let summary = json(&seq.join("summary.json"));
         assert_eq!(summary["findings_read"], 6_000);
         assert_eq!(
             summary["findings_selected"], 858,
-            "every ECS.16 finding, the escaped one too"
-        );
-        assert_eq!(
-            manifest_sha256(&par, "get-findings.json"),
-            independent_sha256(&input.join("get-findings.json"))
+            "compact {compact}: every ECS.16 finding, the escaped one too"
         );
     }
 }
@@ -263,26 +252,8 @@ fn a_broken_compact_page_gets_the_sequential_error() {
     // Drop one comma between two elements in the middle of the file.
     let at = text[text.len() / 2..].find("},{").unwrap() + text.len() / 2;
     fs::write(&f, format!("{}{}", &text[..at + 1], &text[at + 2..])).unwrap();
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    let o1 = run(&[&"report", &input, &"--out", &a, &"--jobs", &"1"]);
-    let o2 = run(&[
-        &"report",
-        &input,
-        &"--out",
-        &b,
-        &"--jobs",
-        &"2",
-        &"--split-min-bytes",
-        &"1",
-    ]);
-    assert_exit(&o1, 2);
-    assert_exit(&o2, 2);
-    assert_eq!(stderr(&o1), stderr(&o2));
-    assert!(
-        stderr(&o1).contains("get-findings.json:1:"),
-        "{}",
-        stderr(&o1)
-    );
+    let error = the_same_error_split_or_not(dir.path(), &input);
+    assert!(error.contains("get-findings.json:1:"), "{error}");
 }
 
 /// Runs `report` on the samples under a pseudo-terminal (`script`, from util-linux) and returns what the
