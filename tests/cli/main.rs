@@ -4,10 +4,12 @@
 mod support;
 
 mod browser;
+mod cmd;
 mod contract;
 mod determinism;
 mod errors;
 mod evidence;
+mod golden;
 mod history;
 mod hostile;
 mod html;
