@@ -61,7 +61,7 @@ mod tests {
     #[test]
     fn embedded_catalog_parses_and_names_the_control() {
         let c = super::catalog();
-        assert_eq!(c.control.id, crate::ingest::asff::CONTROL_ID);
+        assert_eq!(c.control.id, crate::model::CONTROL_ID);
         assert_eq!(c.requirement.label, "PCI DSS v4.0.1/1.4.4");
         assert!(!c.catalog_version.is_empty());
     }

@@ -1,6 +1,6 @@
 //! The command line, parsed once into typed values that the rest of the program sees.
 
-use crate::period::Period;
+use crate::period::{Period, PeriodError};
 use crate::reconcile::Outcome;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
@@ -143,30 +143,39 @@ pub struct TemplatesArgs {
     pub force: bool,
 }
 
-fn parse_period(text: &str) -> Result<Period, String> {
+/// An option value that is not what the option takes.
+#[derive(Debug, thiserror::Error)]
+pub enum ArgError {
+    #[error("{0:?} is not a date like 2026-07-01")]
+    NotADate(String),
+    #[error("{text:?} is not an outcome; use one of {}", Outcome::ALL.map(|o| o.code()).join(", "))]
+    NotAnOutcome { text: String },
+    #[error(transparent)]
+    Time(#[from] crate::time::TimeError),
+}
+
+fn parse_period(text: &str) -> Result<Period, PeriodError> {
     Period::parse_quarter(text)
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a date like 2026-07-01"))
+fn parse_date(text: &str) -> Result<NaiveDate, ArgError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| ArgError::NotADate(text.to_string()))
 }
 
-fn parse_outcome(text: &str) -> Result<Outcome, String> {
-    Outcome::parse(text.trim()).ok_or_else(|| {
-        format!(
-            "{text:?} is not an outcome; use one of {}",
-            Outcome::ALL.map(|o| o.code()).join(", ")
-        )
+fn parse_outcome(text: &str) -> Result<Outcome, ArgError> {
+    Outcome::parse(text.trim()).ok_or_else(|| ArgError::NotAnOutcome {
+        text: text.to_string(),
     })
 }
 
-fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
+fn parse_as_of(text: &str) -> Result<DateTime<Utc>, ArgError> {
     if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         // A bare date means the end of that day in UTC: the evidence covers the whole day.
-        return Ok(date.and_hms_opt(23, 59, 59).expect("valid time").and_utc());
+        let end_of_day =
+            chrono::NaiveTime::from_hms_opt(23, 59, 59).expect("23:59:59 is a time of day");
+        return Ok(date.and_time(end_of_day).and_utc());
     }
-    crate::time::parse_str(text)
+    Ok(crate::time::parse_str(text)?)
 }
 
 #[cfg(test)]

@@ -54,6 +54,25 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     h.finish_hex()
 }
 
+/// SHA-256 and size of a whole file, read on its own (a side file such as the exceptions register, or an
+/// input that was rejected before it was read to the end).
+pub fn hash_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut h = Sha256::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let size = h.len();
+    Ok((h.finish_hex(), size))
+}
+
 /// Lowercase hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -1,29 +1,42 @@
 //! ecs16-evidence: offline evidence packs for AWS Security Hub control ECS.16
 //! (ECS task sets that auto-assign public IPs) and PCI DSS v4.0.1 requirement 1.4.4.
 //!
-//! Data flows one way, one module per stage:
-//! `ingest` (files → typed findings and inventory) → `reconcile` (one outcome per task set)
-//! → `aggregate` (counts, with polars) → `render` (templates, CSV, JSON) → `pack` (atomic write).
-//! `app` runs the stages for each command; `cli` turns arguments into a validated plan.
+//! Data flows one way, one module (or folder) per stage, each taking typed values from the one before and
+//! never reaching into a later one:
+//!
+//! `ingest` (files → typed findings and inventory) → `dedupe` (one finding per Id) → `reconcile` (one
+//! outcome per task set) → `analysis` (counts with polars, exceptions, remediation, history, baseline) →
+//! `render` (templates, CSV, JSON, XLSX, in memory) → `manifest` (hashes of it all) → `pack` (atomic write).
+//!
+//! Leaves any stage may use: `model`, `arn`, `time`, `period`, `catalog`, `digest`, `escape`, `json`,
+//! `safe_fs`. On top: `cli` (arguments) and `app` (the commands: a validated plan, then the stages).
 
-pub mod aggregate;
-pub mod app;
+// Leaves.
 pub mod arn;
-pub mod baseline;
 pub mod catalog;
-pub mod cli;
-pub mod dedupe;
 pub mod digest;
-pub mod exceptions;
-pub mod history;
+pub mod escape;
+pub mod json;
+pub mod model;
+pub mod period;
+pub mod safe_fs;
+pub mod time;
+
+// Stages, in order.
+pub mod analysis;
+pub mod dedupe;
 pub mod ingest;
 pub mod manifest;
-pub mod model;
 pub mod pack;
-pub mod period;
 pub mod reconcile;
-pub mod remediation;
 pub mod render;
-#[doc(hidden)]
+
+// The command line.
+pub mod app;
+pub mod cli;
+
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
-pub mod time;
+
+#[cfg(test)]
+mod stage_order;

@@ -1,13 +1,35 @@
 //! `manifest.json`: what a pack was built from and with, and the SHA-256 of every file in it, so an assessor
 //! can check the pack offline with `ecs16-evidence verify PACK` (or `sha256sum`). The manifest does not
 //! list itself.
+//!
+//! The stage after render: [`build`] takes the rendered files and the analysis they came from; [`verify`]
+//! re-hashes a pack on disk (the `verify` command, and a `--baseline` before it is used).
 
-use crate::ingest::{reader, InputReport, InputStatus};
+use crate::analysis::Analysis;
+use crate::digest::sha256_hex;
+use crate::ingest::InputReport;
 use crate::render::PackFile;
+use crate::safe_fs::io_message;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path};
+
+/// Why a pack could not be checked at all (a pack that differs from its manifest is a [`Verification`]).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("{path}: {}", io_message(cause))]
+    Io { path: String, cause: std::io::Error },
+    #[error("{path}:{line}:{column}: not an ecs16-evidence manifest: {message}")]
+    NotAManifest {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: schema {found:?}, expected {SCHEMA}")]
+    Schema { path: String, found: String },
+}
 
 pub const FILE_NAME: &str = "manifest.json";
 pub const SCHEMA: &str = "ecs16-evidence/manifest/v1";
@@ -79,32 +101,23 @@ pub struct FileEntry {
     pub size: u64,
 }
 
-pub use crate::digest::sha256_hex;
-
-pub fn input_entries(inputs: &[InputReport]) -> Vec<InputEntry> {
+fn input_entries(inputs: &[InputReport]) -> Vec<InputEntry> {
     inputs
         .iter()
-        .map(|i| {
-            let (status, why) = match &i.status {
-                InputStatus::Used => ("used", None),
-                InputStatus::Rejected(w) => ("rejected", Some(w.clone())),
-                InputStatus::Skipped(w) => ("skipped", Some(w.clone())),
-            };
-            InputEntry {
-                path: i.path.clone(),
-                sha256: i.sha256.clone(),
-                size: i.size,
-                kind: i.kind.clone(),
-                status: status.to_string(),
-                why,
-                records_read: i.records_read(),
-                records_used: i.records_used(),
-            }
+        .map(|i| InputEntry {
+            path: i.path.clone(),
+            sha256: i.sha256.clone(),
+            size: i.size,
+            kind: i.kind.clone(),
+            status: i.status.as_str().to_string(),
+            why: i.status.why().map(str::to_string),
+            records_read: i.records_read(),
+            records_used: i.records_used(),
         })
         .collect()
 }
 
-pub fn output_entries(files: &[PackFile]) -> Vec<FileEntry> {
+fn output_entries(files: &[PackFile]) -> Vec<FileEntry> {
     files
         .iter()
         .filter(|f| f.path != FILE_NAME)
@@ -116,10 +129,43 @@ pub fn output_entries(files: &[PackFile]) -> Vec<FileEntry> {
         .collect()
 }
 
-pub fn to_bytes(m: &Manifest) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(m).expect("plain data serialises");
-    bytes.push(b'\n');
-    bytes
+/// What the manifest records beside the analysis and the files.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    pub options: RunOptions,
+    /// The exceptions register given, by its SHA-256.
+    pub register: Option<FileEntry>,
+}
+
+/// The manifest of a pack: every other file of it already rendered.
+pub fn build(a: &Analysis, files: &[PackFile], provenance: &Provenance) -> PackFile {
+    let m = Manifest {
+        schema: SCHEMA.to_string(),
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        catalog_version: a.catalog.catalog_version.clone(),
+        options: provenance.options.clone(),
+        as_of: crate::time::format(&a.as_of),
+        period: PeriodInfo {
+            label: a.period.label.clone(),
+            first_day: a.period.first_day.to_string(),
+            last_day: a.period.last_day.to_string(),
+        },
+        inputs: input_entries(&a.inputs),
+        exceptions_register: provenance.register.clone(),
+        baseline: a.baseline.as_ref().map(|b| FileEntry {
+            path: b.path.clone(),
+            sha256: b.manifest_sha256.clone(),
+            size: 0,
+        }),
+        outputs: output_entries(files),
+    };
+    PackFile {
+        path: FILE_NAME.to_string(),
+        bytes: crate::render::json_bytes(&m),
+    }
 }
 
 /// What `verify` found.
@@ -181,27 +227,30 @@ fn is_inside(path: &str) -> bool {
 }
 
 /// Re-hashes a pack against its manifest.
-pub fn verify(pack: &Path) -> Result<Verification, String> {
+pub fn verify(pack: &Path) -> Result<Verification, VerifyError> {
     let manifest_path = pack.join(FILE_NAME);
-    let text = fs::read(&manifest_path)
-        .map_err(|e| format!("{}: {}", manifest_path.display(), reader::io_message(&e)))?;
-    let m: Manifest = serde_json::from_slice(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: not an ecs16-evidence manifest: {e}",
-            manifest_path.display(),
-            e.line(),
-            e.column()
-        )
+    let shown = manifest_path.display().to_string();
+    let text = fs::read(&manifest_path).map_err(|cause| VerifyError::Io {
+        path: shown.clone(),
+        cause,
+    })?;
+    let m: Manifest = serde_json::from_slice(&text).map_err(|e| VerifyError::NotAManifest {
+        path: shown.clone(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
     })?;
     if m.schema != SCHEMA {
-        return Err(format!(
-            "{}: schema {:?}, expected {SCHEMA}",
-            manifest_path.display(),
-            m.schema
-        ));
+        return Err(VerifyError::Schema {
+            path: shown,
+            found: m.schema,
+        });
     }
     let mut present = BTreeSet::new();
-    files_in(pack, pack, &mut present).map_err(|e| format!("{}: {e}", pack.display()))?;
+    files_in(pack, pack, &mut present).map_err(|cause| VerifyError::Io {
+        path: pack.display().to_string(),
+        cause,
+    })?;
     present.remove(FILE_NAME);
     let mut v = Verification::default();
     for entry in &m.outputs {
@@ -226,7 +275,7 @@ pub fn verify(pack: &Path) -> Result<Verification, String> {
                 Ok(_) => v.changed.push(entry.path.clone()),
                 Err(e) => v
                     .changed
-                    .push(format!("{} ({})", entry.path, reader::io_message(&e))),
+                    .push(format!("{} ({})", entry.path, io_message(&e))),
             },
             Err(_) => v.missing.push(entry.path.clone()),
         }

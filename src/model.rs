@@ -8,6 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The control this tool gathers evidence for.
+pub const CONTROL_ID: &str = "ECS.16";
+
 /// Declares an enum of AWS status words with an `Other(String)` arm that keeps unknown values verbatim.
 macro_rules! status_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -83,6 +86,17 @@ pub enum ControlIdSource {
     ProductFieldsControlId,
 }
 
+impl ControlIdSource {
+    /// The field the control id was read from, as the findings table names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlIdSource::SecurityControlId => "Compliance.SecurityControlId",
+            ControlIdSource::GeneratorId => "GeneratorId",
+            ControlIdSource::ProductFieldsControlId => "ProductFields.ControlId",
+        }
+    }
+}
+
 /// The format a finding was exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum FindingFormat {
@@ -90,6 +104,15 @@ pub enum FindingFormat {
     Asff,
     #[serde(rename = "OCSF")]
     Ocsf,
+}
+
+impl FindingFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingFormat::Asff => "ASFF",
+            FindingFormat::Ocsf => "OCSF",
+        }
+    }
 }
 
 /// `Note` of a finding: the text, who wrote it and when. Evidence for risk acceptance.

@@ -22,14 +22,14 @@ pub enum PackError {
     NotEmpty(String),
     #[error("{0}: exists and is not a folder")]
     NotAFolder(String),
-    #[error("{path}: {source}")]
-    Io { path: String, source: io::Error },
+    #[error("{path}: {cause}")]
+    Io { path: String, cause: io::Error },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> PackError + '_ {
-    move |source| PackError::Io {
+    move |cause| PackError::Io {
         path: path.display().to_string(),
-        source,
+        cause,
     }
 }
 

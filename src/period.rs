@@ -4,6 +4,22 @@
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
+/// Why a period cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("period {0:?} is not a quarter like 2026-Q3")]
+    NotAQuarter(String),
+    #[error("period {text:?}: {year:?} is not a year")]
+    NotAYear { text: String, year: String },
+    #[error("period {0:?}: quarter must be 1 to 4")]
+    NoSuchQuarter(String),
+    #[error("--to {last_day} is before --from {first_day}")]
+    Backwards {
+        first_day: NaiveDate,
+        last_day: NaiveDate,
+    },
+}
+
 /// A closed interval of whole UTC days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Period {
@@ -55,25 +71,29 @@ fn quarter(year: i32, q: u32) -> Option<Period> {
 
 impl Period {
     /// Parses `2026-Q3` (also `2026Q3`, case-insensitive).
-    pub fn parse_quarter(text: &str) -> Result<Period, String> {
+    pub fn parse_quarter(text: &str) -> Result<Period, PeriodError> {
         let t = text.trim().to_ascii_uppercase();
         let (year, q) = t
             .split_once("-Q")
             .or_else(|| t.split_once('Q'))
-            .ok_or_else(|| format!("period {text:?} is not a quarter like 2026-Q3"))?;
-        let year: i32 = year
-            .parse()
-            .map_err(|_| format!("period {text:?}: {year:?} is not a year"))?;
+            .ok_or_else(|| PeriodError::NotAQuarter(text.to_string()))?;
+        let year_number: i32 = year.parse().map_err(|_| PeriodError::NotAYear {
+            text: text.to_string(),
+            year: year.to_string(),
+        })?;
         let q: u32 = q
             .parse()
-            .map_err(|_| format!("period {text:?}: quarter must be 1 to 4"))?;
-        quarter(year, q).ok_or_else(|| format!("period {text:?}: quarter must be 1 to 4"))
+            .map_err(|_| PeriodError::NoSuchQuarter(text.to_string()))?;
+        quarter(year_number, q).ok_or_else(|| PeriodError::NoSuchQuarter(text.to_string()))
     }
 
     /// An explicit range of days, both included.
-    pub fn range(first_day: NaiveDate, last_day: NaiveDate) -> Result<Period, String> {
+    pub fn range(first_day: NaiveDate, last_day: NaiveDate) -> Result<Period, PeriodError> {
         if last_day < first_day {
-            return Err(format!("--to {last_day} is before --from {first_day}"));
+            return Err(PeriodError::Backwards {
+                first_day,
+                last_day,
+            });
         }
         Ok(Period {
             label: format!("{first_day}..{last_day}"),
@@ -82,21 +102,27 @@ impl Period {
         })
     }
 
-    /// The calendar quarter containing a moment.
+    /// The calendar quarter containing a moment. The quarter of the last representable date has no day
+    /// after it; it then ends on that date.
     pub fn quarter_containing(t: &DateTime<Utc>) -> Period {
-        let (year, q) = quarter_of(t.date_naive());
-        quarter(year, q).expect("a real date is in a real quarter")
+        let day = t.date_naive();
+        let (year, q) = quarter_of(day);
+        quarter(year, q).unwrap_or(Period {
+            label: format!("{year}-Q{q}"),
+            first_day: day,
+            last_day: day,
+        })
     }
 
     /// The first instant of the period.
     pub fn start(&self) -> DateTime<Utc> {
-        Utc.from_utc_datetime(&self.first_day.and_hms_opt(0, 0, 0).expect("midnight"))
+        Utc.from_utc_datetime(&self.first_day.and_time(chrono::NaiveTime::MIN))
     }
 
     /// The first instant after the period.
     pub fn end_exclusive(&self) -> DateTime<Utc> {
         let next = self.last_day.succ_opt().unwrap_or(self.last_day);
-        Utc.from_utc_datetime(&next.and_hms_opt(0, 0, 0).expect("midnight"))
+        Utc.from_utc_datetime(&next.and_time(chrono::NaiveTime::MIN))
     }
 
     pub fn place(&self, t: &DateTime<Utc>) -> Placement {

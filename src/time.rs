@@ -8,25 +8,39 @@
 use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use serde_json::Value;
 
+/// Why a value is not a point in time.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TimeError {
+    #[error("timestamp {0} is not a number of seconds")]
+    NotSeconds(String),
+    #[error("expected a timestamp (string or epoch seconds), found {0}")]
+    NotATimestamp(&'static str),
+    #[error("timestamp {0:?} has no UTC offset")]
+    NoOffset(String),
+    #[error("timestamp {0:?} is not RFC 3339 / ISO 8601")]
+    NotRfc3339(String),
+    #[error("timestamp {0} is not a finite number of seconds")]
+    NotFinite(f64),
+    #[error("timestamp {0} is out of range")]
+    OutOfRange(f64),
+}
+
 /// Parses a timestamp given as a JSON value: a string (RFC 3339 / ISO 8601) or a number of epoch seconds.
-pub fn parse_value(value: &Value) -> Result<DateTime<Utc>, String> {
+pub fn parse_value(value: &Value) -> Result<DateTime<Utc>, TimeError> {
     match value {
         Value::String(s) => parse_str(s),
         Value::Number(n) => {
             let secs = n
                 .as_f64()
-                .ok_or_else(|| format!("timestamp {n} is not a number of seconds"))?;
+                .ok_or_else(|| TimeError::NotSeconds(n.to_string()))?;
             from_epoch_seconds(secs)
         }
-        other => Err(format!(
-            "expected a timestamp (string or epoch seconds), found {}",
-            crate::ingest::json_kind(other)
-        )),
+        other => Err(TimeError::NotATimestamp(crate::json::kind(other))),
     }
 }
 
 /// Parses an RFC 3339 / ISO 8601 timestamp with an offset (or `Z`) into UTC.
-pub fn parse_str(text: &str) -> Result<DateTime<Utc>, String> {
+pub fn parse_str(text: &str) -> Result<DateTime<Utc>, TimeError> {
     let s = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
@@ -39,25 +53,23 @@ pub fn parse_str(text: &str) -> Result<DateTime<Utc>, String> {
     }
     // A timestamp without any offset is ambiguous; refuse rather than guess the machine's zone.
     if NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").is_ok() {
-        return Err(format!("timestamp {text:?} has no UTC offset"));
+        return Err(TimeError::NoOffset(text.to_string()));
     }
-    Err(format!("timestamp {text:?} is not RFC 3339 / ISO 8601"))
+    Err(TimeError::NotRfc3339(text.to_string()))
 }
 
 /// Epoch seconds (with fractions, as AWS CLI v1 prints them) to UTC, kept to the microsecond.
-pub fn from_epoch_seconds(secs: f64) -> Result<DateTime<Utc>, String> {
+pub fn from_epoch_seconds(secs: f64) -> Result<DateTime<Utc>, TimeError> {
     if !secs.is_finite() {
-        return Err(format!(
-            "timestamp {secs} is not a finite number of seconds"
-        ));
+        return Err(TimeError::NotFinite(secs));
     }
     let micros = (secs * 1_000_000.0).round();
     if micros.abs() > 253_402_300_799_000_000.0 {
-        return Err(format!("timestamp {secs} is out of range"));
+        return Err(TimeError::OutOfRange(secs));
     }
     Utc.timestamp_micros(micros as i64)
         .single()
-        .ok_or_else(|| format!("timestamp {secs} is out of range"))
+        .ok_or(TimeError::OutOfRange(secs))
 }
 
 /// The one textual form used in every output: RFC 3339 in UTC with `Z`, as many fractional digits as needed.
@@ -107,6 +119,7 @@ mod tests {
     fn refuses_what_it_cannot_place_in_time() {
         assert!(parse_str("2026-09-14T08:30:00")
             .unwrap_err()
+            .to_string()
             .contains("no UTC offset"));
         assert!(parse_str("yesterday").is_err());
         assert!(parse_value(&json!(true)).is_err());

@@ -6,7 +6,8 @@
 //! Security Hub has no task-set details type, so the task set is found by its ARN in `Resources[].Id`,
 //! whatever `Resources[].Type` says.
 
-use super::fields::{at, opt_str, opt_string, opt_time, req_str, str_list};
+use super::fields::{at, FieldError, Fields};
+use super::problem::{FindingProblem, RecordError};
 use crate::arn::TaskSetArn;
 use crate::model::{
     ComplianceStatus, ControlIdSource, Finding, FindingFormat, Note, Origin, RecordState,
@@ -14,37 +15,64 @@ use crate::model::{
 };
 use serde_json::Value;
 
-/// The control this tool gathers evidence for.
-pub const CONTROL_ID: &str = "ECS.16";
+pub use crate::model::CONTROL_ID;
 
 /// The result of reading one finding.
 #[derive(Debug)]
 pub enum Selection {
-    /// An ECS.16 finding, with notes about values kept verbatim.
-    Ecs16(Box<Finding>, Vec<String>),
+    /// An ECS.16 finding, with what is worth flagging about it.
+    Ecs16(Box<Finding>, Flags),
     /// A finding of another control (or not a control finding at all): counted, then dropped.
     OtherControl,
 }
 
+/// What reading an ECS.16 finding or a task set noticed, beside the values it kept.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Flags {
+    /// Values kept verbatim that this tool does not know (an unknown status, say), in words.
+    pub notes: Vec<String>,
+    /// Fields that could not be read (wrong type, not a date, …), in reading order.
+    pub unreadable: Vec<FieldError>,
+}
+
+/// A required string field: its text, or why the record cannot do without it.
+pub fn required<'v>(
+    f: &mut Fields<'v>,
+    path: &[&str],
+    name: &'static str,
+) -> Result<&'v str, FindingProblem> {
+    let before = f.problems().len();
+    match f.str(path) {
+        Some(s) => Ok(s),
+        None => match f.problems().get(before) {
+            Some(p) => Err(FindingProblem::Field(p.clone())),
+            None => Err(FindingProblem::Missing(name)),
+        },
+    }
+}
+
 /// The control id of an ASFF finding and where it was read from.
-pub fn control_id(v: &Value) -> Result<Option<(String, ControlIdSource)>, String> {
-    if let Some(id) = opt_str(v, &["Compliance", "SecurityControlId"])? {
-        return Ok(Some((id.to_string(), ControlIdSource::SecurityControlId)));
+pub fn control_id(v: &Value) -> Result<Option<(String, ControlIdSource)>, RecordError> {
+    let mut f = Fields::of(v);
+    let found = if let Some(id) = f.str(&["Compliance", "SecurityControlId"]) {
+        Some((id.to_string(), ControlIdSource::SecurityControlId))
+    } else if let Some(suffix) = f
+        .str(&["GeneratorId"])
+        .and_then(|g| g.rsplit_once('/'))
+        .map(|(_, s)| s)
+        .filter(|s| !s.is_empty())
+    {
+        Some((suffix.to_string(), ControlIdSource::GeneratorId))
+    } else {
+        f.str(&["ProductFields", "ControlId"])
+            .map(|id| (id.to_string(), ControlIdSource::ProductFieldsControlId))
+    };
+    // A control id field of the wrong type leaves the record's control unknown: that is a problem
+    // whether or not another field named a control.
+    match f.into_problems().into_iter().next() {
+        Some(p) => Err(RecordError::Field(p)),
+        None => Ok(found),
     }
-    if let Some(generator) = opt_str(v, &["GeneratorId"])? {
-        if let Some((_, suffix)) = generator.rsplit_once('/') {
-            if !suffix.is_empty() {
-                return Ok(Some((suffix.to_string(), ControlIdSource::GeneratorId)));
-            }
-        }
-    }
-    if let Some(id) = opt_str(v, &["ProductFields", "ControlId"])? {
-        return Ok(Some((
-            id.to_string(),
-            ControlIdSource::ProductFieldsControlId,
-        )));
-    }
-    Ok(None)
 }
 
 /// The standard that generated a finding when consolidated control findings are OFF, e.g. `pci-dss/v/4.0.1`.
@@ -61,132 +89,133 @@ pub fn generating_standard(generator_id: &str, standards_arn: Option<&str>) -> O
     Some(path.to_string())
 }
 
+/// The first resource whose id is a task set ARN: the ARN as written, parsed, and the resource's type.
+fn task_set_resource(
+    f: &mut Fields<'_>,
+    resources: &[Value],
+) -> Result<(String, TaskSetArn, String), FindingProblem> {
+    for r in resources {
+        let mut rf = Fields::of(r);
+        let rid = rf.str(&["Id"]).unwrap_or_default();
+        if let Some(arn) = TaskSetArn::parse(rid) {
+            let rtype = rf.str(&["Type"]).unwrap_or_default().to_string();
+            f.absorb(rf);
+            return Ok((rid.to_string(), arn, rtype));
+        }
+        if let Some(p) = rf.into_problems().into_iter().next() {
+            return Err(FindingProblem::Field(p));
+        }
+    }
+    let first = resources
+        .first()
+        .and_then(|r| r.get("Id"))
+        .and_then(Value::as_str)
+        .unwrap_or("(no Id)");
+    Err(FindingProblem::NotATaskSet(first.to_string()))
+}
+
 /// Reads one ASFF finding. `Err` is a record-level problem: the record cannot be used.
-pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, String> {
+pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
     let Some((control_id, control_id_source)) = control_id(v)? else {
         return Ok(Selection::OtherControl);
     };
     if control_id != CONTROL_ID {
         return Ok(Selection::OtherControl);
     }
-    let mut notes = Vec::new();
-    let id = req_str(v, &["Id"]).map_err(|e| format!("ECS.16 finding with {e}"))?;
-    let problem = |e: String| format!("ECS.16 finding {id}: {e}");
-
+    let mut f = Fields::of(v);
+    let Some(id) = f.str(&["Id"]) else {
+        return Err(match f.into_problems().into_iter().next() {
+            Some(p) => RecordError::Field(p),
+            None => RecordError::FindingWithoutId("Id"),
+        });
+    };
+    let problem = |problem: FindingProblem| RecordError::Finding {
+        id: id.to_string(),
+        problem,
+    };
     let resources = match at(v, &["Resources"]) {
         Some(Value::Array(r)) if !r.is_empty() => r,
-        Some(Value::Array(_)) | None => return Err(problem("no Resources".to_string())),
-        Some(_) => return Err(problem("Resources is not a list".to_string())),
-    };
-    let mut task_set = None;
-    for r in resources {
-        let rid = opt_str(r, &["Id"]).map_err(problem)?.unwrap_or_default();
-        if let Some(arn) = TaskSetArn::parse(rid) {
-            let rtype = opt_str(r, &["Type"]).map_err(problem)?.unwrap_or_default();
-            task_set = Some((rid.to_string(), arn, rtype.to_string()));
-            break;
+        Some(Value::Array(_)) | None => {
+            return Err(problem(FindingProblem::NoResources("Resources")))
         }
-    }
-    let Some((task_set_arn, arn, resource_type)) = task_set else {
-        let first = resources
-            .first()
-            .and_then(|r| r.get("Id"))
-            .and_then(Value::as_str)
-            .unwrap_or("(no Id)");
-        return Err(problem(format!(
-            "resource {first:?} is not an ECS task set ARN"
-        )));
+        Some(_) => return Err(problem(FindingProblem::ResourcesNotAList("Resources"))),
     };
-
-    let status_text = req_str(v, &["Compliance", "Status"]).map_err(problem)?;
+    let (task_set_arn, arn, resource_type) =
+        task_set_resource(&mut f, resources).map_err(problem)?;
+    let status_text =
+        required(&mut f, &["Compliance", "Status"], "Compliance.Status").map_err(problem)?;
+    let mut flags = Flags::default();
     let compliance_status = ComplianceStatus::parse(status_text);
     if !compliance_status.is_known() {
-        notes.push(format!(
+        flags.notes.push(format!(
             "ECS.16 finding {id}: unknown Compliance.Status {status_text:?} kept verbatim (not a usable verdict)"
         ));
     }
-    let workflow_status = opt_str(v, &["Workflow", "Status"])
-        .map_err(problem)?
-        .map(WorkflowStatus::parse);
+    let workflow_status = f.str(&["Workflow", "Status"]).map(WorkflowStatus::parse);
     if let Some(WorkflowStatus::Other(w)) = &workflow_status {
-        notes.push(format!(
+        flags.notes.push(format!(
             "ECS.16 finding {id}: unknown Workflow.Status {w:?} kept verbatim"
         ));
     }
-    let record_state = match opt_str(v, &["RecordState"]).map_err(problem)? {
+    let record_state = match f.str(&["RecordState"]) {
         Some(s) => RecordState::parse(s),
         None => {
-            notes.push(format!(
+            flags.notes.push(format!(
                 "ECS.16 finding {id}: no RecordState; taken as ACTIVE"
             ));
             RecordState::Active
         }
     };
     if let RecordState::Other(s) = &record_state {
-        notes.push(format!(
+        flags.notes.push(format!(
             "ECS.16 finding {id}: unknown RecordState {s:?} kept verbatim (treated as history, not current state)"
         ));
     }
-
-    let updated_at = opt_time(v, &["UpdatedAt"]).map_err(problem)?;
-    if updated_at.is_none() {
-        return Err(problem("no UpdatedAt".to_string()));
+    if at(v, &["UpdatedAt"]).is_none() {
+        return Err(problem(FindingProblem::Missing("UpdatedAt")));
     }
-    let note = match at(v, &["Note"]) {
-        Some(n) => Some(Note {
-            text: opt_str(n, &["Text"])
-                .map_err(problem)?
-                .unwrap_or_default()
-                .to_string(),
-            updated_by: opt_str(n, &["UpdatedBy"])
-                .map_err(problem)?
-                .unwrap_or_default()
-                .to_string(),
-            updated_at: opt_time(n, &["UpdatedAt"]).map_err(problem)?,
-        }),
-        None => None,
+    let updated_at = f.time(&["UpdatedAt"]);
+    let note = at(v, &["Note"]).is_some().then(|| Note {
+        text: f.str(&["Note", "Text"]).unwrap_or_default().to_string(),
+        updated_by: f
+            .str(&["Note", "UpdatedBy"])
+            .unwrap_or_default()
+            .to_string(),
+        updated_at: f.time(&["Note", "UpdatedAt"]),
+    });
+    let generator_id = f.str(&["GeneratorId"]).unwrap_or_default();
+    let standards_arn = f.str(&["ProductFields", "StandardsArn"]);
+    let finding = Finding {
+        id: id.to_string(),
+        format: FindingFormat::Asff,
+        control_id,
+        control_id_source,
+        generator_id: generator_id.to_string(),
+        standard: generating_standard(generator_id, standards_arn),
+        task_set_arn,
+        resource_type,
+        account_id: arn.account_id.clone(),
+        account_name: f.string(&["AwsAccountName"]),
+        region: arn.region.clone(),
+        cluster: arn.cluster.clone(),
+        service: arn.service.clone(),
+        title: f.str(&["Title"]).unwrap_or_default().to_string(),
+        severity: f.string(&["Severity", "Label"]),
+        compliance_status,
+        workflow_status,
+        record_state,
+        first_observed_at: f.time(&["FirstObservedAt"]),
+        last_observed_at: f.time(&["LastObservedAt"]),
+        created_at: f.time(&["CreatedAt"]),
+        updated_at,
+        processed_at: f.time(&["ProcessedAt"]),
+        exported_at: None,
+        note,
+        related_requirements: f.list(&["Compliance", "RelatedRequirements"]),
+        origin,
     };
-    let generator_id = opt_str(v, &["GeneratorId"])
-        .map_err(problem)?
-        .unwrap_or_default();
-    let standards_arn = opt_str(v, &["ProductFields", "StandardsArn"]).map_err(problem)?;
-
-    Ok(Selection::Ecs16(
-        Box::new(Finding {
-            id: id.to_string(),
-            format: FindingFormat::Asff,
-            control_id,
-            control_id_source,
-            generator_id: generator_id.to_string(),
-            standard: generating_standard(generator_id, standards_arn),
-            task_set_arn,
-            resource_type,
-            account_id: arn.account_id.clone(),
-            account_name: opt_string(v, &["AwsAccountName"]).map_err(problem)?,
-            region: arn.region.clone(),
-            cluster: arn.cluster.clone(),
-            service: arn.service.clone(),
-            title: opt_str(v, &["Title"])
-                .map_err(problem)?
-                .unwrap_or_default()
-                .to_string(),
-            severity: opt_string(v, &["Severity", "Label"]).map_err(problem)?,
-            compliance_status,
-            workflow_status,
-            record_state,
-            first_observed_at: opt_time(v, &["FirstObservedAt"]).map_err(problem)?,
-            last_observed_at: opt_time(v, &["LastObservedAt"]).map_err(problem)?,
-            created_at: opt_time(v, &["CreatedAt"]).map_err(problem)?,
-            updated_at,
-            processed_at: opt_time(v, &["ProcessedAt"]).map_err(problem)?,
-            exported_at: None,
-            note,
-            related_requirements: str_list(v, &["Compliance", "RelatedRequirements"])
-                .map_err(problem)?,
-            origin,
-        }),
-        notes,
-    ))
+    flags.unreadable = f.into_problems();
+    Ok(Selection::Ecs16(Box::new(finding), flags))
 }
 
 #[cfg(test)]
@@ -289,16 +318,19 @@ mod tests {
         none["Resources"] = json!([]);
         assert!(normalize(&none, ORIGIN)
             .unwrap_err()
+            .to_string()
             .contains("no Resources"));
         let mut acct = finding();
         acct["Resources"] = json!([{"Type": "AwsAccount", "Id": "AWS::::Account:111122223333"}]);
         assert!(normalize(&acct, ORIGIN)
             .unwrap_err()
+            .to_string()
             .contains("not an ECS task set ARN"));
         let mut num = finding();
         num["Compliance"]["Status"] = json!(3);
         assert!(normalize(&num, ORIGIN)
             .unwrap_err()
+            .to_string()
             .contains("Compliance.Status is a number, expected a string"));
     }
 
@@ -307,9 +339,9 @@ mod tests {
         let mut v = finding();
         v["Compliance"]["Status"] = json!("ERRORED");
         match normalize(&v, ORIGIN).unwrap() {
-            Selection::Ecs16(f, notes) => {
+            Selection::Ecs16(f, flags) => {
                 assert_eq!(f.compliance_status.as_str(), "ERRORED");
-                assert!(notes[0].contains("ERRORED"));
+                assert!(flags.notes[0].contains("ERRORED"));
             }
             Selection::OtherControl => panic!(),
         }

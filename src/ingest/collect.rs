@@ -5,6 +5,8 @@
 //! Findings whose raw text never mentions the control are counted and dropped without a full parse; any
 //! `\u` escape in the text disables that shortcut, because `\u0045CS.16` spells the control too.
 
+use super::asff::Flags;
+use super::problem::{FindingProblem, RecordError};
 use super::stream::{describe_keys, Recognised, Sink};
 use super::{asff, ecs, ocsf};
 use crate::arn::ServiceKey;
@@ -166,16 +168,40 @@ impl FileCollector {
         };
         self.findings_read += 1;
         match selection {
-            Ok(asff::Selection::Ecs16(finding, notes)) => {
-                for n in notes {
-                    self.problem(origin.record, n);
+            Ok(asff::Selection::Ecs16(finding, flags)) => {
+                let id = finding.id.clone();
+                if self.accept(origin.record, flags, |p| RecordError::Finding {
+                    id,
+                    problem: FindingProblem::Field(p),
+                }) {
+                    self.findings.push(*finding);
                 }
-                self.findings.push(*finding);
             }
             Ok(asff::Selection::OtherControl) => {}
-            Err(message) => self.problem(origin.record, message),
+            Err(e) => self.problem(origin.record, e.to_string()),
         }
         Recognised::Finding
+    }
+
+    /// What a record's flags mean for it, decided in this one place: notes about values kept verbatim are
+    /// listed and the record is used; a field that could not be read makes the record unusable, named by
+    /// the first such field.
+    fn accept(
+        &mut self,
+        record: u64,
+        flags: Flags,
+        unusable: impl FnOnce(super::fields::FieldError) -> RecordError,
+    ) -> bool {
+        for n in flags.notes {
+            self.problem(record, n);
+        }
+        match flags.unreadable.into_iter().next() {
+            Some(first) => {
+                self.problem(record, unusable(first).to_string());
+                false
+            }
+            None => true,
+        }
     }
 
     /// `Security Hub Findings - Imported` / `- Custom Action` / `Findings Imported V2`: `detail.findings[]`.
@@ -215,7 +241,7 @@ impl FileCollector {
 pub fn describe_value(v: &Value) -> String {
     match v {
         Value::Object(m) => describe_keys(&m.keys().cloned().collect::<Vec<_>>()),
-        other => format!("a JSON {}", super::json_kind(other)),
+        other => format!("a JSON {}", crate::json::kind(other)),
     }
 }
 
@@ -257,20 +283,14 @@ impl Sink for FileCollector {
 
     fn task_set(&mut self, value: Value) {
         let origin = self.next_origin();
-        match ecs::task_set(&value, origin) {
-            Ok((ts, notes)) => {
-                for n in notes {
-                    self.problem(origin.record, n);
-                }
-                self.listed_by_task_set_dump.insert(ServiceKey {
-                    account_id: ts.account_id.clone(),
-                    region: ts.region.clone(),
-                    cluster: ts.cluster.clone(),
-                    service: ts.service.clone(),
-                });
-                self.task_sets.push(ts);
-            }
-            Err(message) => self.problem(origin.record, message),
+        if let Some(ts) = self.read_task_set(&value, origin) {
+            self.listed_by_task_set_dump.insert(ServiceKey {
+                account_id: ts.account_id.clone(),
+                region: ts.region.clone(),
+                cluster: ts.cluster.clone(),
+                service: ts.service.clone(),
+            });
+            self.task_sets.push(ts);
         }
     }
 
@@ -285,18 +305,12 @@ impl Sink for FileCollector {
                 self.covered_services.insert(service.key);
                 for ts in service.task_sets {
                     let o = self.next_origin();
-                    match ecs::task_set(&ts, o) {
-                        Ok((ts, notes)) => {
-                            for n in notes {
-                                self.problem(o.record, n);
-                            }
-                            self.task_sets.push(ts);
-                        }
-                        Err(message) => self.problem(o.record, message),
+                    if let Some(ts) = self.read_task_set(&ts, o) {
+                        self.task_sets.push(ts);
                     }
                 }
             }
-            Err(message) => self.problem(origin.record, message),
+            Err(e) => self.problem(origin.record, e.to_string()),
         }
     }
 
@@ -312,12 +326,30 @@ impl Sink for FileCollector {
                 self.missing_services.insert(key);
             }
             Ok(None) => {}
-            Err(message) => self.problem(origin.record, message),
+            Err(e) => self.problem(origin.record, e.to_string()),
         }
     }
 }
 
 impl FileCollector {
+    /// One task set of a dump, when it can be used.
+    fn read_task_set(&mut self, value: &Value, origin: Origin) -> Option<TaskSet> {
+        match ecs::task_set(value, origin) {
+            Ok((ts, flags)) => {
+                let arn = ts.arn.clone();
+                self.accept(origin.record, flags, |problem| RecordError::TaskSet {
+                    arn,
+                    problem,
+                })
+                .then_some(ts)
+            }
+            Err(e) => {
+                self.problem(origin.record, e.to_string());
+                None
+            }
+        }
+    }
+
     /// Dates every finding of the file that no event dated: the newest `UpdatedAt`/`ProcessedAt` of the
     /// ECS.16 findings in it (findings of other controls are not parsed, so they do not count).
     pub fn date_the_export(&mut self) {

@@ -5,35 +5,39 @@
 //! lists every task set of its service and never reports failures; a dump with failures was asked about
 //! named task sets only, so it speaks for those ARNs and not for the whole service.
 
-use super::fields::{at, opt_i64, opt_str, opt_string, opt_time, str_list};
+use super::asff::Flags;
+use super::fields::{at, Fields};
+use super::problem::RecordError;
 use crate::arn::{self, ServiceKey, TaskSetArn};
 use crate::model::{AssignPublicIp, LoadBalancer, Origin, TaskSet, TaskSetStatus};
 use serde_json::Value;
 
-/// Reads one task set. `Ok` carries notes about values kept verbatim; `Err` is a record-level problem.
-pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Vec<String>), String> {
-    let arn_text = opt_str(v, &["taskSetArn"])?.ok_or("task set without taskSetArn")?;
+/// Reads one task set. `Ok` carries what is worth flagging; `Err` is a record-level problem.
+pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Flags), RecordError> {
+    let mut f = Fields::of(v);
+    let Some(arn_text) = f.str(&["taskSetArn"]) else {
+        return Err(match f.into_problems().into_iter().next() {
+            Some(p) => RecordError::Field(p),
+            None => RecordError::TaskSetWithoutArn,
+        });
+    };
     let arn = TaskSetArn::parse(arn_text)
-        .ok_or_else(|| format!("taskSetArn {arn_text:?} is not an ECS task set ARN"))?;
-    let problem = |e: String| format!("task set {arn_text}: {e}");
-    let mut notes = Vec::new();
+        .ok_or_else(|| RecordError::NotATaskSetArn(arn_text.to_string()))?;
+    let mut flags = Flags::default();
 
-    let status = opt_str(v, &["status"])
-        .map_err(problem)?
-        .map(TaskSetStatus::parse);
+    let status = f.str(&["status"]).map(TaskSetStatus::parse);
     if let Some(TaskSetStatus::Other(s)) = &status {
-        notes.push(format!(
+        flags.notes.push(format!(
             "task set {arn_text}: unknown status {s:?} kept verbatim"
         ));
     }
-    let awsvpc = at(v, &["networkConfiguration", "awsvpcConfiguration"]);
-    let assign_public_ip = match awsvpc {
-        None => None,
-        Some(cfg) => Some(match opt_str(cfg, &["assignPublicIp"]).map_err(problem)? {
+    let cfg = ["networkConfiguration", "awsvpcConfiguration"];
+    let assign_public_ip = at(v, &cfg).map(|_| {
+        match f.str(&[cfg[0], cfg[1], "assignPublicIp"]) {
             Some(text) => {
                 let a = AssignPublicIp::parse(text);
                 if !a.is_known() {
-                    notes.push(format!(
+                    flags.notes.push(format!(
                         "task set {arn_text}: unknown assignPublicIp {text:?} kept verbatim (exposure unknown)"
                     ));
                 }
@@ -41,51 +45,48 @@ pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Vec<String>), Str
             }
             // The ECS API's default when the field is left out.
             None => AssignPublicIp::Disabled,
-        }),
-    };
+        }
+    });
     let load_balancers = match at(v, &["loadBalancers"]) {
         Some(Value::Array(items)) => items
             .iter()
             .map(|lb| {
-                Ok(LoadBalancer {
-                    target_group_arn: opt_string(lb, &["targetGroupArn"])?,
-                    load_balancer_name: opt_string(lb, &["loadBalancerName"])?,
-                    container_name: opt_string(lb, &["containerName"])?,
-                    container_port: opt_i64(lb, &["containerPort"])?,
-                })
+                let mut lf = Fields::of(lb);
+                let balancer = LoadBalancer {
+                    target_group_arn: lf.string(&["targetGroupArn"]),
+                    load_balancer_name: lf.string(&["loadBalancerName"]),
+                    container_name: lf.string(&["containerName"]),
+                    container_port: lf.i64(&["containerPort"]),
+                };
+                f.absorb(lf);
+                balancer
             })
-            .collect::<Result<Vec<_>, String>>()
-            .map_err(problem)?,
+            .collect(),
         _ => Vec::new(),
     };
-    let cfg_path = ["networkConfiguration", "awsvpcConfiguration"];
-    Ok((
-        TaskSet {
-            arn: arn_text.to_string(),
-            id: opt_string(v, &["id"])
-                .map_err(problem)?
-                .unwrap_or_else(|| arn.id.clone()),
-            account_id: arn.account_id.clone(),
-            region: arn.region.clone(),
-            cluster: arn.cluster.clone(),
-            service: arn.service.clone(),
-            status,
-            assign_public_ip,
-            subnets: str_list(v, &[cfg_path[0], cfg_path[1], "subnets"]).map_err(problem)?,
-            security_groups: str_list(v, &[cfg_path[0], cfg_path[1], "securityGroups"])
-                .map_err(problem)?,
-            launch_type: opt_string(v, &["launchType"]).map_err(problem)?,
-            task_definition: opt_string(v, &["taskDefinition"]).map_err(problem)?,
-            started_by: opt_string(v, &["startedBy"]).map_err(problem)?,
-            external_id: opt_string(v, &["externalId"]).map_err(problem)?,
-            stability_status: opt_string(v, &["stabilityStatus"]).map_err(problem)?,
-            created_at: opt_time(v, &["createdAt"]).map_err(problem)?,
-            updated_at: opt_time(v, &["updatedAt"]).map_err(problem)?,
-            load_balancers,
-            origin,
-        },
-        notes,
-    ))
+    let task_set = TaskSet {
+        arn: arn_text.to_string(),
+        id: f.string(&["id"]).unwrap_or_else(|| arn.id.clone()),
+        account_id: arn.account_id.clone(),
+        region: arn.region.clone(),
+        cluster: arn.cluster.clone(),
+        service: arn.service.clone(),
+        status,
+        assign_public_ip,
+        subnets: f.list(&[cfg[0], cfg[1], "subnets"]),
+        security_groups: f.list(&[cfg[0], cfg[1], "securityGroups"]),
+        launch_type: f.string(&["launchType"]),
+        task_definition: f.string(&["taskDefinition"]),
+        started_by: f.string(&["startedBy"]),
+        external_id: f.string(&["externalId"]),
+        stability_status: f.string(&["stabilityStatus"]),
+        created_at: f.time(&["createdAt"]),
+        updated_at: f.time(&["updatedAt"]),
+        load_balancers,
+        origin,
+    };
+    flags.unreadable = f.into_problems();
+    Ok((task_set, flags))
 }
 
 /// A `failures[]` entry that reports a task set or a service as MISSING.
@@ -96,15 +97,20 @@ pub enum Missing {
 }
 
 /// Reads one `failures[]` entry. `Ok(None)` for a failure that says nothing about existence.
-pub fn failure(v: &Value) -> Result<Option<Missing>, String> {
-    let arn_text = opt_str(v, &["arn"])?.unwrap_or_default();
-    let reason = opt_str(v, &["reason"])?.unwrap_or_default();
-    let detail = opt_str(v, &["detail"])?.unwrap_or_default();
+pub fn failure(v: &Value) -> Result<Option<Missing>, RecordError> {
+    let mut f = Fields::of(v);
+    let arn_text = f.str(&["arn"]).unwrap_or_default();
+    let reason = f.str(&["reason"]).unwrap_or_default();
+    let detail = f.str(&["detail"]).unwrap_or_default();
+    if let Some(p) = f.into_problems().into_iter().next() {
+        return Err(RecordError::Field(p));
+    }
     if reason != "MISSING" {
-        return Err(format!(
-            "failure for {arn_text:?} with reason {reason:?}{}: says nothing about whether it exists",
-            if detail.is_empty() { String::new() } else { format!(" ({detail})") }
-        ));
+        return Err(RecordError::FailureNotMissing {
+            arn: arn_text.to_string(),
+            reason: reason.to_string(),
+            detail: (!detail.is_empty()).then(|| detail.to_string()),
+        });
     }
     if TaskSetArn::parse(arn_text).is_some() {
         let why = if detail.is_empty() {
@@ -117,9 +123,7 @@ pub fn failure(v: &Value) -> Result<Option<Missing>, String> {
     if let Some(key) = arn::service_key(arn_text, None) {
         return Ok(Some(Missing::Service(key)));
     }
-    Err(format!(
-        "failure MISSING for {arn_text:?}, which is neither a task set nor a long-form service ARN"
-    ))
+    Err(RecordError::MissingNeither(arn_text.to_string()))
 }
 
 /// One service of `describe-services`: the service it covers, whether it is gone, and its task sets.
@@ -130,22 +134,25 @@ pub struct ServiceRecord {
     pub task_sets: Vec<Value>,
 }
 
-pub fn service(v: &Value) -> Result<ServiceRecord, String> {
-    let service_arn = opt_str(v, &["serviceArn"])?.ok_or("service without serviceArn")?;
-    let cluster = match opt_str(v, &["clusterArn"])? {
-        Some(c) => arn::cluster_name(c),
-        None => None,
-    };
+pub fn service(v: &Value) -> Result<ServiceRecord, RecordError> {
+    let mut f = Fields::of(v);
+    let service_arn = f.str(&["serviceArn"]);
+    let cluster = f.str(&["clusterArn"]).and_then(arn::cluster_name);
+    let status = f.str(&["status"]);
+    if let Some(p) = f.into_problems().into_iter().next() {
+        return Err(RecordError::Field(p));
+    }
+    let service_arn = service_arn.ok_or(RecordError::ServiceWithoutArn)?;
     let key = arn::service_key(service_arn, cluster.as_deref())
-        .ok_or_else(|| format!("serviceArn {service_arn:?} is not an ECS service ARN"))?;
+        .ok_or_else(|| RecordError::NotAServiceArn(service_arn.to_string()))?;
     let task_sets = match at(v, &["taskSets"]) {
         Some(Value::Array(items)) => items.clone(),
         None => Vec::new(),
-        Some(_) => return Err(format!("service {service_arn}: taskSets is not a list")),
+        Some(_) => return Err(RecordError::TaskSetsNotAList(service_arn.to_string())),
     };
     Ok(ServiceRecord {
         key,
-        inactive: opt_str(v, &["status"])? == Some("INACTIVE"),
+        inactive: status == Some("INACTIVE"),
         task_sets,
     })
 }
@@ -170,8 +177,8 @@ mod tests {
             "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0a"], "securityGroups": ["sg-1"], "assignPublicIp": "ENABLED"}},
             "loadBalancers": [{"targetGroupArn": "arn:tg", "containerName": "api", "containerPort": 8443}]
         });
-        let (t, notes) = task_set(&v, O).unwrap();
-        assert!(notes.is_empty());
+        let (t, flags) = task_set(&v, O).unwrap();
+        assert_eq!(flags, Flags::default());
         assert_eq!(t.assign_public_ip, Some(AssignPublicIp::Enabled));
         assert_eq!(t.status, Some(TaskSetStatus::Primary));
         assert_eq!(
@@ -200,16 +207,18 @@ mod tests {
     fn unusable_task_sets() {
         assert!(task_set(&json!({"id": "x"}), O)
             .unwrap_err()
+            .to_string()
             .contains("without taskSetArn"));
         assert!(task_set(&json!({"taskSetArn": 5}), O)
             .unwrap_err()
+            .to_string()
             .contains("expected a string"));
-        let (_, notes) = task_set(
+        let (_, flags) = task_set(
             &json!({"taskSetArn": "arn:aws:ecs:eu-west-1:1:task-set/c/s/ecs-svc/1", "status": "PAUSED"}),
             O,
         )
         .unwrap();
-        assert!(notes[0].contains("PAUSED"));
+        assert!(flags.notes[0].contains("PAUSED"));
     }
 
     #[test]

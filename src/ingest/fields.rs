@@ -1,11 +1,42 @@
-//! Typed, path-aware reads from a parsed JSON record.
+//! Typed, path-aware reads from one parsed JSON record.
 //!
-//! Inputs are hostile or just odd (numbers where strings belong, `null` for absent), so every read says
-//! which field was wrong and how; the caller turns that into a record-level problem.
+//! Inputs are hostile or just odd (numbers where strings belong, `null` for absent, dates that do not
+//! exist), so a read never fails the record by itself: [`Fields`] hands back what it could read and
+//! remembers, per field, what it could not. The record's reader then decides what a problem means — a
+//! finding without a readable ARN cannot be placed, a bad `Note.UpdatedAt` is only a flag on that field.
 
-use crate::ingest::json_kind;
+use crate::time::TimeError;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+
+/// What is wrong with one field of a record. The messages name the field by its path (`Compliance.Status`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FieldError {
+    #[error("{field} is {found}, expected {expected}")]
+    WrongType {
+        field: String,
+        found: &'static str,
+        expected: &'static str,
+    },
+    #[error("{field} holds {found}, expected strings")]
+    NotStrings { field: String, found: &'static str },
+    #[error("{field} is {value}, expected a whole number")]
+    NotWhole { field: String, value: String },
+    #[error("{field}: {cause}")]
+    Time { field: String, cause: TimeError },
+}
+
+impl FieldError {
+    /// The path of the field the problem is about.
+    pub fn field(&self) -> &str {
+        match self {
+            FieldError::WrongType { field, .. }
+            | FieldError::NotStrings { field, .. }
+            | FieldError::NotWhole { field, .. }
+            | FieldError::Time { field, .. } => field,
+        }
+    }
+}
 
 /// Follows a path of object keys; `None` when any step is missing or `null`.
 pub fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
@@ -16,76 +47,168 @@ pub fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
     (!v.is_null()).then_some(v)
 }
 
-/// An optional string field; an error when present with another type.
-pub fn opt_str<'v>(value: &'v Value, path: &[&str]) -> Result<Option<&'v str>, String> {
-    match at(value, path) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(other) => Err(format!(
-            "{} is {}, expected a string",
-            path.join("."),
-            json_kind(other)
-        )),
+fn name(path: &[&str]) -> String {
+    path.join(".")
+}
+
+/// Reads the fields of one record (or of one object inside it), keeping every problem in reading order.
+pub struct Fields<'v> {
+    value: &'v Value,
+    problems: Vec<FieldError>,
+}
+
+impl<'v> Fields<'v> {
+    pub fn of(value: &'v Value) -> Self {
+        Fields {
+            value,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The record being read.
+    pub fn value(&self) -> &'v Value {
+        self.value
+    }
+
+    /// Records a problem found by the caller (a value that read fine but means nothing).
+    pub fn flag(&mut self, e: FieldError) {
+        self.problems.push(e);
+    }
+
+    /// An optional string field; a value of another type is a problem and reads as absent.
+    pub fn str(&mut self, path: &[&str]) -> Option<&'v str> {
+        match at(self.value, path) {
+            None => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(other) => {
+                self.flag(FieldError::WrongType {
+                    field: name(path),
+                    found: crate::json::kind(other),
+                    expected: "a string",
+                });
+                None
+            }
+        }
+    }
+
+    /// An optional string field as an owned, non-empty string.
+    pub fn string(&mut self, path: &[&str]) -> Option<String> {
+        self.str(path).filter(|s| !s.is_empty()).map(str::to_string)
+    }
+
+    /// An optional list of strings (`RelatedRequirements`, `subnets`, …); empty when absent or unreadable.
+    pub fn list(&mut self, path: &[&str]) -> Vec<String> {
+        match at(self.value, path) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        other => {
+                            self.flag(FieldError::NotStrings {
+                                field: name(path),
+                                found: crate::json::kind(other),
+                            });
+                            return Vec::new();
+                        }
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                self.flag(FieldError::WrongType {
+                    field: name(path),
+                    found: crate::json::kind(other),
+                    expected: "a list of strings",
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    /// An optional timestamp field (string or epoch number).
+    pub fn time(&mut self, path: &[&str]) -> Option<DateTime<Utc>> {
+        let v = at(self.value, path)?;
+        match crate::time::parse_value(v) {
+            Ok(t) => Some(t),
+            Err(cause) => {
+                self.flag(FieldError::Time {
+                    field: name(path),
+                    cause,
+                });
+                None
+            }
+        }
+    }
+
+    /// An optional whole-number field.
+    pub fn i64(&mut self, path: &[&str]) -> Option<i64> {
+        match at(self.value, path)? {
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Some(i),
+                None => {
+                    self.flag(FieldError::NotWhole {
+                        field: name(path),
+                        value: n.to_string(),
+                    });
+                    None
+                }
+            },
+            other => {
+                self.flag(FieldError::WrongType {
+                    field: name(path),
+                    found: crate::json::kind(other),
+                    expected: "a number",
+                });
+                None
+            }
+        }
+    }
+
+    /// The problems so far, oldest first.
+    pub fn problems(&self) -> &[FieldError] {
+        &self.problems
+    }
+
+    /// The problems, taken.
+    pub fn into_problems(self) -> Vec<FieldError> {
+        self.problems
+    }
+
+    /// Adds the problems of a nested reader (an element of a list), in order.
+    pub fn absorb(&mut self, other: Fields<'_>) {
+        self.problems.extend(other.problems);
     }
 }
 
-/// A required string field.
-pub fn req_str<'v>(value: &'v Value, path: &[&str]) -> Result<&'v str, String> {
-    opt_str(value, path)?.ok_or_else(|| format!("no {}", path.join(".")))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
 
-/// An optional string field as an owned, non-empty string.
-pub fn opt_string(value: &Value, path: &[&str]) -> Result<Option<String>, String> {
-    Ok(opt_str(value, path)?
-        .filter(|s| !s.is_empty())
-        .map(str::to_string))
-}
-
-/// An optional list of strings (`RelatedRequirements`, `subnets`, …).
-pub fn str_list(value: &Value, path: &[&str]) -> Result<Vec<String>, String> {
-    match at(value, path) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| match item {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(format!(
-                    "{} holds {}, expected strings",
-                    path.join("."),
-                    json_kind(other)
-                )),
-            })
-            .collect(),
-        Some(other) => Err(format!(
-            "{} is {}, expected a list of strings",
-            path.join("."),
-            json_kind(other)
-        )),
-    }
-}
-
-/// An optional timestamp field (string or epoch number).
-pub fn opt_time(value: &Value, path: &[&str]) -> Result<Option<DateTime<Utc>>, String> {
-    match at(value, path) {
-        None => Ok(None),
-        Some(v) => crate::time::parse_value(v)
-            .map(Some)
-            .map_err(|e| format!("{}: {e}", path.join("."))),
-    }
-}
-
-/// An optional integer field.
-pub fn opt_i64(value: &Value, path: &[&str]) -> Result<Option<i64>, String> {
-    match at(value, path) {
-        None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| format!("{} is {n}, expected a whole number", path.join("."))),
-        Some(other) => Err(format!(
-            "{} is {}, expected a number",
-            path.join("."),
-            json_kind(other)
-        )),
+    #[test]
+    fn problems_name_the_field_and_read_as_absent() {
+        let v =
+            json!({"a": {"b": 3}, "l": ["x", 1], "t": "yesterday", "n": 1.5, "s": "ok", "z": null});
+        let mut f = Fields::of(&v);
+        assert_eq!(f.str(&["a", "b"]), None);
+        assert_eq!(f.list(&["l"]), Vec::<String>::new());
+        assert_eq!(f.time(&["t"]), None);
+        assert_eq!(f.i64(&["n"]), None);
+        assert_eq!(f.str(&["s"]), Some("ok"));
+        assert_eq!(f.str(&["z"]), None);
+        assert_eq!(f.str(&["missing"]), None);
+        let messages: Vec<String> = f.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "a.b is a number, expected a string",
+                "l holds a number, expected strings",
+                "t: timestamp \"yesterday\" is not RFC 3339 / ISO 8601",
+                "n is 1.5, expected a whole number",
+            ]
+        );
+        assert_eq!(f.problems()[2].field(), "t");
     }
 }

@@ -6,8 +6,10 @@
 //! always read. Symlinked folders are followed, but never back into a folder already being walked.
 //! The same file reached twice is read once.
 
+use crate::safe_fs::io_message;
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// A file found among the inputs.
@@ -18,21 +20,33 @@ pub struct Candidate {
     pub skipped: Option<String>,
 }
 
+/// Why the inputs could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("{path}: {}", io_message(cause))]
+    Io { path: String, cause: io::Error },
+    #[error("{0}: is the output folder (--out); it cannot also be an input")]
+    IsTheOutput(String),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WalkError + '_ {
+    move |cause| WalkError::Io {
+        path: path.display().to_string(),
+        cause,
+    }
+}
+
 /// Expands the inputs. `exclude` holds folders never to walk into (the pack being written).
-pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Candidate>, String> {
+pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Candidate>, WalkError> {
     let exclude: BTreeSet<PathBuf> = exclude
         .iter()
         .filter_map(|p| fs::canonicalize(p).ok())
         .collect();
     let mut out = Vec::new();
     for input in inputs {
-        let meta = fs::metadata(input)
-            .map_err(|e| format!("{}: {}", input.display(), super::reader::io_message(&e)))?;
+        let meta = fs::metadata(input).map_err(io_error(input))?;
         if meta.is_dir() && fs::canonicalize(input).is_ok_and(|r| exclude.contains(&r)) {
-            return Err(format!(
-                "{}: is the output folder (--out); it cannot also be an input",
-                input.display()
-            ));
+            return Err(WalkError::IsTheOutput(input.display().to_string()));
         }
         if meta.is_dir() {
             let mut stack = Vec::new();
@@ -53,9 +67,8 @@ fn walk(
     exclude: &BTreeSet<PathBuf>,
     stack: &mut Vec<PathBuf>,
     out: &mut Vec<Candidate>,
-) -> Result<(), String> {
-    let real = fs::canonicalize(dir)
-        .map_err(|e| format!("{}: {}", dir.display(), super::reader::io_message(&e)))?;
+) -> Result<(), WalkError> {
+    let real = fs::canonicalize(dir).map_err(io_error(dir))?;
     if exclude.contains(&real) {
         out.push(Candidate {
             path: dir.to_path_buf(),
@@ -72,7 +85,7 @@ fn walk(
     }
     stack.push(real);
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {}", dir.display(), super::reader::io_message(&e)))?
+        .map_err(io_error(dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
@@ -180,6 +193,6 @@ mod tests {
     #[test]
     fn a_missing_input_is_an_error_naming_it() {
         let err = expand(&[PathBuf::from("/nonexistent/x.json")], &[]).unwrap_err();
-        assert_eq!(err, "/nonexistent/x.json: no such file");
+        assert_eq!(err.to_string(), "/nonexistent/x.json: no such file");
     }
 }

@@ -13,17 +13,44 @@ pub mod fields;
 pub mod files;
 pub mod ocsf;
 pub mod parallel;
+pub mod problem;
 pub mod reader;
 pub mod stream;
 
 use crate::model::{Finding, Inventory, RecordProblem, TaskSet};
+use crate::safe_fs::io_message;
 use collect::FileCollector;
+pub use files::WalkError;
+pub use reader::{OpenError, Source};
 use serde::Serialize;
-use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use stream::Shape;
+
+/// The inputs of a run: paths as given on the command line, or files held in memory (the tests and the
+/// fuzz targets run the very same stages on bytes).
+#[derive(Debug, Clone)]
+pub enum Inputs {
+    Paths(Vec<PathBuf>),
+    Memory(Vec<MemoryFile>),
+}
+
+/// One input held in memory, with the name the pack shows for it.
+#[derive(Debug, Clone)]
+pub struct MemoryFile {
+    pub name: String,
+    pub bytes: Arc<[u8]>,
+}
+
+impl MemoryFile {
+    pub fn new(name: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Self {
+        MemoryFile {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
 
 /// How ingest treats bad inputs, which folders it must not read, and how it uses the cores.
 #[derive(Debug, Clone)]
@@ -64,6 +91,25 @@ pub enum InputStatus {
     Skipped(String),
 }
 
+impl InputStatus {
+    /// `used`, `rejected` or `skipped`, as the manifest and the inputs table say it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            InputStatus::Used => "used",
+            InputStatus::Rejected(_) => "rejected",
+            InputStatus::Skipped(_) => "skipped",
+        }
+    }
+
+    /// Why a file was rejected or skipped.
+    pub fn why(&self) -> Option<&str> {
+        match self {
+            InputStatus::Used => None,
+            InputStatus::Rejected(w) | InputStatus::Skipped(w) => Some(w),
+        }
+    }
+}
+
 /// One input file and what was read from it.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputReport {
@@ -86,9 +132,9 @@ pub struct InputReport {
 }
 
 impl InputReport {
-    fn new(path: &Path, size: u64, status: InputStatus) -> Self {
+    fn new(path: String, size: u64, status: InputStatus) -> Self {
         InputReport {
-            path: path.display().to_string(),
+            path,
             size,
             sha256: String::new(),
             kind: String::new(),
@@ -130,33 +176,64 @@ pub struct Ingested {
 /// A failure that stops the run.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    /// An input that cannot be read; the message starts with the path (and line and column).
-    #[error("{0}")]
-    BadInput(String),
+    #[error(transparent)]
+    BadInput(#[from] InputError),
+    #[error(transparent)]
+    Walk(#[from] WalkError),
     #[error("no input file to read: the inputs given hold no export or dump")]
     NoInputs,
 }
 
-/// The kind of JSON value, in words, for messages.
-pub fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+/// An input that cannot be read: its path, the line and column when the problem has a place, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{}", match .position { Some((l, c)) => format!("{l}:{c}: {reason}"), None => format!(" {reason}") })]
+pub struct InputError {
+    pub path: String,
+    pub position: Option<(usize, usize)>,
+    pub reason: InputProblem,
 }
 
-/// Reads one file, splitting it across threads when it is large and laid out as the AWS CLI prints it.
-fn read_any(path: &Path, index: usize, options: &Options) -> Result<FileRead, String> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if options.jobs > 1 && size >= options.split_min_bytes {
+/// Why an input cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputProblem {
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("the file is empty: no JSON value in it")]
+    Empty,
+    /// Not JSON, or JSON of a kind this tool does not read; the parser's words.
+    #[error("{0}")]
+    Json(String),
+    #[error("{0}: the file ends in the middle of a JSON value (truncated?)")]
+    Truncated(String),
+    #[error("gzip: {message} (after line {line} column {column} of the decompressed text)")]
+    Gzip {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("{}", io_message(.0))]
+    Io(std::io::Error),
+    #[error("{count} value(s), none of them a finding (the first is {first}): not a Security Hub export or an ECS dump")]
+    NotOurs { count: u64, first: String },
+}
+
+/// Reads one input, splitting it across threads when it is a large file laid out as the AWS CLI prints it.
+fn read_any(source: &Source, index: usize, options: &Options) -> Result<FileRead, Located> {
+    let size = source.size();
+    if let (Source::File(path), true) =
+        (source, options.jobs > 1 && size >= options.split_min_bytes)
+    {
         match parallel::read_page(path, index, options.jobs, options.progress.as_ref()) {
-            Ok(Some((collector, hashed))) => {
+            Ok(Some((collector, (sha256, size)))) => {
                 let kind = describe_kind(&[Shape::FindingsPage], collector.ocsf_seen);
-                return Ok((collector, kind, false, hashed, options.jobs));
+                return Ok(FileRead {
+                    collector,
+                    kind,
+                    gzip: false,
+                    sha256,
+                    size,
+                    threads: options.jobs,
+                });
             }
             // Not that layout, or not exactly: the sequential parser reads it (and says what is wrong).
             Ok(None) | Err(parallel::GiveUp) => {
@@ -168,35 +245,61 @@ fn read_any(path: &Path, index: usize, options: &Options) -> Result<FileRead, St
     }
     // A large file that is read sequentially still gets its hash computed beside the parse.
     let background = options.jobs > 1 && size >= BACKGROUND_HASH_MIN_BYTES;
-    read_file(path, index, options.progress.as_ref(), background)
+    read_file(source, index, options.progress.as_ref(), background)
 }
 
 /// Files at least this large are hashed on a thread of their own (below it, the thread costs more than the
 /// overlap gains).
 const BACKGROUND_HASH_MIN_BYTES: u64 = 8 * 1024 * 1024;
 
+/// The sources to read, in order, each with why it is skipped when it is.
+fn candidates(
+    inputs: &Inputs,
+    options: &Options,
+) -> Result<Vec<(Source, Option<String>)>, WalkError> {
+    Ok(match inputs {
+        Inputs::Paths(paths) => files::expand(paths, &options.exclude)?
+            .into_iter()
+            .map(|c| (Source::File(c.path), c.skipped))
+            .collect(),
+        Inputs::Memory(files) => files
+            .iter()
+            .map(|f| {
+                let source = Source::Memory {
+                    name: f.name.clone(),
+                    bytes: Arc::clone(&f.bytes),
+                };
+                (source, None)
+            })
+            .collect(),
+    })
+}
+
 /// Reads every input: files in parallel (`jobs` threads), results merged in input order, so the outcome is
 /// the same as reading them one by one.
-pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestError> {
-    let candidates = files::expand(inputs, &options.exclude).map_err(IngestError::BadInput)?;
+pub fn ingest(inputs: &Inputs, options: &Options) -> Result<Ingested, IngestError> {
+    let candidates = candidates(inputs, options)?;
     if let Some(p) = &options.progress {
         let total: u64 = candidates
             .iter()
-            .filter(|c| c.skipped.is_none())
-            .filter_map(|c| std::fs::metadata(&c.path).ok())
-            .map(|m| m.len())
+            .filter(|(_, skipped)| skipped.is_none())
+            .map(|(s, _)| s.size())
             .sum();
         p.set_length(total);
     }
-    let results: Vec<Mutex<Option<Result<FileRead, String>>>> =
+    let results: Vec<Mutex<Option<Result<FileRead, Located>>>> =
         candidates.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(c) = candidates.get(i) else { return };
-        if c.skipped.is_none() {
-            let r = read_any(&c.path, i, options);
-            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        let Some((source, skipped)) = candidates.get(i) else {
+            return;
+        };
+        if skipped.is_none() {
+            let r = read_any(source, i, options);
+            if let Some(slot) = results.get(i) {
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+            }
         }
     };
     let threads = options.jobs.clamp(1, candidates.len().max(1));
@@ -210,38 +313,38 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
         });
     }
     let mut out = Ingested::default();
-    for (candidate, result) in candidates.into_iter().zip(results) {
-        let size = std::fs::metadata(&candidate.path)
-            .map(|m| m.len())
-            .unwrap_or(0);
-        if let Some(why) = candidate.skipped {
-            out.inputs.push(InputReport::new(
-                &candidate.path,
-                size,
-                InputStatus::Skipped(why),
-            ));
+    for ((source, skipped), result) in candidates.into_iter().zip(results) {
+        let path = source.display();
+        let size = source.size();
+        if let Some(why) = skipped {
+            out.inputs
+                .push(InputReport::new(path, size, InputStatus::Skipped(why)));
             continue;
         }
         let result = result.into_inner().unwrap_or_else(|e| e.into_inner());
-        match result.unwrap_or_else(|| Err(" was not read".to_string())) {
-            Ok((collector, kind, gzip, (sha256, size), threads)) => {
-                let mut report = InputReport::new(&candidate.path, size, InputStatus::Used);
-                report.threads = threads;
-                report.kind = kind;
-                report.gzip = gzip;
-                report.sha256 = sha256;
-                merge(&mut out, &mut report, collector);
+        match result.unwrap_or(Err(Located::nowhere(InputProblem::Json(
+            "was not read".to_string(),
+        )))) {
+            Ok(read) => {
+                let mut report = InputReport::new(path, read.size, InputStatus::Used);
+                report.threads = read.threads;
+                report.kind = read.kind;
+                report.gzip = read.gzip;
+                report.sha256 = read.sha256;
+                merge(&mut out, &mut report, read.collector);
                 out.inputs.push(report);
             }
-            Err(message) => {
-                let full = format!("{}:{message}", candidate.path.display());
+            Err(located) => {
+                let error = located.at(&path);
                 if !options.skip_bad_inputs {
-                    return Err(IngestError::BadInput(full));
+                    return Err(IngestError::BadInput(error));
                 }
                 let mut report =
-                    InputReport::new(&candidate.path, size, InputStatus::Rejected(full));
-                if let Ok((sha256, _)) = reader::hash_file(&candidate.path) {
-                    report.sha256 = sha256;
+                    InputReport::new(path, size, InputStatus::Rejected(error.to_string()));
+                if let Source::File(p) = &source {
+                    if let Ok((sha256, _)) = crate::digest::hash_file(p) {
+                        report.sha256 = sha256;
+                    }
                 }
                 out.inputs.push(report);
             }
@@ -253,86 +356,108 @@ pub fn ingest(inputs: &[PathBuf], options: &Options) -> Result<Ingested, IngestE
     Ok(out)
 }
 
-/// Reads one input held in memory, as `report` reads a file: kind recognition, parse and normalisation.
-/// Returns the kind and the ECS.16 findings and task sets it holds; `Err` is the message `report` would
-/// give (after the path). Used by the fuzz targets.
-pub fn read_bytes(bytes: Vec<u8>) -> Result<(String, Vec<Finding>, Vec<TaskSet>), String> {
-    let opened =
-        reader::open_reader(std::io::Cursor::new(bytes), None).map_err(|m| format!(" {m}"))?;
-    let gzip = opened.gzip;
-    let mut collector = FileCollector::new(0);
-    let shapes =
-        stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
-    if shapes.is_empty() {
-        return Err(" the file is empty: no JSON value in it".to_string());
-    }
-    collector.date_the_export();
-    let kind = describe_kind(&shapes, collector.ocsf_seen);
-    Ok((kind, collector.findings, collector.task_sets))
+/// What reading one file gives.
+struct FileRead {
+    collector: FileCollector,
+    kind: String,
+    gzip: bool,
+    sha256: String,
+    size: u64,
+    /// Threads the file was split across.
+    threads: usize,
 }
 
-/// What reading one file gives: its records, its kind, whether it was gzip, its SHA-256 and size, and the
-/// number of threads it was split across.
-type FileRead = (FileCollector, String, bool, (String, u64), usize);
+/// A reading problem and where in the file it is, before the file's path is put in front.
+struct Located {
+    position: Option<(usize, usize)>,
+    problem: InputProblem,
+}
 
-/// Reads one file to the end. `Err` holds `LINE:COLUMN: message` (or ` message` when there is no position).
+impl Located {
+    fn nowhere(problem: InputProblem) -> Self {
+        Located {
+            position: None,
+            problem,
+        }
+    }
+
+    fn at(self, path: &str) -> InputError {
+        InputError {
+            path: path.to_string(),
+            position: self.position,
+            reason: self.problem,
+        }
+    }
+}
+
+/// Reads one input to the end.
 fn read_file(
-    path: &Path,
+    source: &Source,
     index: usize,
     progress: Option<&indicatif::ProgressBar>,
     background_hash: bool,
-) -> Result<FileRead, String> {
-    let opened = reader::open(path, progress, background_hash).map_err(|m| format!(" {m}"))?;
+) -> Result<FileRead, Located> {
+    let opened = reader::open(source, progress, background_hash)
+        .map_err(|e| Located::nowhere(InputProblem::Open(e)))?;
     let gzip = opened.gzip;
     let digest = opened.digest.clone();
     let mut collector = FileCollector::new(index);
     let shapes =
         stream::read_values(opened.reader, &mut collector).map_err(|e| json_error(&e, gzip))?;
     if shapes.is_empty() {
-        return Err(" the file is empty: no JSON value in it".to_string());
+        return Err(Located::nowhere(InputProblem::Empty));
     }
     let recognised = collector.findings_read
         + collector.task_sets.len() as u64
         + collector.services_read
         + collector.failures_read;
     if collector.non_findings > 0 && recognised == 0 {
-        let first = collector.first_non_finding.clone().unwrap_or_default();
-        return Err(format!(
-            " {} value(s), none of them a finding (the first is {first}): not a Security Hub export or an ECS dump",
-            collector.non_findings
-        ));
+        return Err(Located::nowhere(InputProblem::NotOurs {
+            count: collector.non_findings,
+            first: collector.first_non_finding.clone().unwrap_or_default(),
+        }));
     }
     collector.date_the_export();
     let kind = describe_kind(&shapes, collector.ocsf_seen);
-    let hashed = digest
-        .finish(path)
-        .map_err(|e| format!(" {}", reader::io_message(&e)))?;
-    Ok((collector, kind, gzip, hashed, 1))
+    let (sha256, size) = digest
+        .finish(source)
+        .map_err(|e| Located::nowhere(InputProblem::Io(e)))?;
+    Ok(FileRead {
+        collector,
+        kind,
+        gzip,
+        sha256,
+        size,
+        threads: 1,
+    })
 }
 
-/// `LINE:COLUMN: message` from a serde_json error, without serde_json's own " at line N column M" suffix.
-fn json_error(e: &serde_json::Error, gzip: bool) -> String {
+/// Where and what from a serde_json error, without serde_json's own " at line N column M" suffix.
+fn json_error(e: &serde_json::Error, gzip: bool) -> Located {
     let text = e.to_string();
     let message = match text.rfind(" at line ") {
-        Some(i) => &text[..i],
-        None => &text,
+        Some(i) => text[..i].to_string(),
+        None => text,
     };
+    let here = Some((e.line(), e.column()));
     match e.classify() {
-        serde_json::error::Category::Io if gzip => format!(
-            " gzip: {message} (after line {} column {} of the decompressed text)",
-            e.line(),
-            e.column()
-        ),
-        serde_json::error::Category::Io => format!(" {message}"),
+        serde_json::error::Category::Io if gzip => Located::nowhere(InputProblem::Gzip {
+            message,
+            line: e.line(),
+            column: e.column(),
+        }),
+        serde_json::error::Category::Io => Located::nowhere(InputProblem::Json(message)),
         serde_json::error::Category::Eof if e.line() == 1 && e.column() == 0 => {
-            " the file is empty: no JSON value in it".to_string()
+            Located::nowhere(InputProblem::Empty)
         }
-        serde_json::error::Category::Eof => format!(
-            "{}:{}: {message}: the file ends in the middle of a JSON value (truncated?)",
-            e.line(),
-            e.column()
-        ),
-        _ => format!("{}:{}: {message}", e.line(), e.column()),
+        serde_json::error::Category::Eof => Located {
+            position: here,
+            problem: InputProblem::Truncated(message),
+        },
+        _ => Located {
+            position: here,
+            problem: InputProblem::Json(message),
+        },
     }
 }
 
@@ -342,7 +467,7 @@ fn describe_kind(shapes: &[Shape], ocsf: bool) -> String {
     let all_same = shapes.iter().all(|s| Some(*s) == first);
     let many = shapes.len() > 1;
     let findings = if ocsf { "findings (OCSF)" } else { "findings" };
-    let text = match (first, all_same, many) {
+    match (first, all_same, many) {
         (Some(Shape::FindingsPage), true, false) => {
             format!("securityhub get-findings page, {findings}")
         }
@@ -364,8 +489,7 @@ fn describe_kind(shapes: &[Shape], ocsf: bool) -> String {
         (Some(Shape::TaskSetsDump), true, _) => "ecs describe-task-sets".to_string(),
         (Some(Shape::ServicesDump), true, _) => "ecs describe-services".to_string(),
         _ => format!("stream of {} JSON values (mixed)", shapes.len()),
-    };
-    text
+    }
 }
 
 /// Adds one file's records to the whole.

@@ -5,8 +5,9 @@
 //! the verdict, `status_id` the workflow (3 suppressed, 4 resolved, 5 archived), `activity_id` 3 (Close) also
 //! means archived, `comment` is the note, and the resource ARN is `uid_alt` when it is an ARN, else `uid`.
 
-use super::asff::{Selection, CONTROL_ID};
-use super::fields::{at, opt_i64, opt_str, opt_string, str_list};
+use super::asff::{required, Flags, Selection, CONTROL_ID};
+use super::fields::{at, FieldError, Fields};
+use super::problem::{FindingProblem, RecordError};
 use crate::arn::TaskSetArn;
 use crate::model::{
     ComplianceStatus, ControlIdSource, Finding, FindingFormat, Note, Origin, RecordState,
@@ -31,25 +32,32 @@ fn control_from_uid(uid: &str) -> Option<(String, Option<String>)> {
 }
 
 /// An OCSF time: the `_dt` text twin when present, else epoch milliseconds.
-fn ocsf_time(v: &Value, parent: &[&str], name: &str) -> Result<Option<DateTime<Utc>>, String> {
+fn ocsf_time(f: &mut Fields<'_>, parent: &[&str], name: &str) -> Option<DateTime<Utc>> {
     let dt_name = format!("{name}_dt");
     let mut path: Vec<&str> = parent.to_vec();
     path.push(&dt_name);
-    if let Some(t) = super::fields::opt_time(v, &path)? {
-        return Ok(Some(t));
+    if let Some(t) = f.time(&path) {
+        return Some(t);
     }
     path.pop();
     path.push(name);
-    match opt_i64(v, &path)? {
-        Some(ms) => crate::time::from_epoch_seconds(ms as f64 / 1000.0)
-            .map(Some)
-            .map_err(|e| format!("{}: {e}", path.join("."))),
-        None => Ok(None),
+    let ms = f.i64(&path)?;
+    match crate::time::from_epoch_seconds(ms as f64 / 1000.0) {
+        Ok(t) => Some(t),
+        Err(cause) => {
+            f.flag(FieldError::Time {
+                field: path.join("."),
+                cause,
+            });
+            None
+        }
     }
 }
 
-fn compliance_status(v: &Value) -> Result<ComplianceStatus, String> {
-    if let Some(s) = opt_str(v, &["compliance", "status"])? {
+fn compliance_status(f: &mut Fields<'_>) -> Result<ComplianceStatus, FindingProblem> {
+    // A `compliance.status` that is there decides alone, whatever its type.
+    if at(f.value(), &["compliance", "status"]).is_some() {
+        let s = required(f, &["compliance", "status"], "compliance.status")?;
         return Ok(match s {
             "Pass" => ComplianceStatus::Passed,
             "Fail" => ComplianceStatus::Failed,
@@ -59,144 +67,154 @@ fn compliance_status(v: &Value) -> Result<ComplianceStatus, String> {
             other => ComplianceStatus::Other(other.to_string()),
         });
     }
-    match opt_i64(v, &["compliance", "status_id"])? {
+    match f.i64(&["compliance", "status_id"]) {
         Some(1) => Ok(ComplianceStatus::Passed),
         Some(2) => Ok(ComplianceStatus::Warning),
         Some(3) => Ok(ComplianceStatus::Failed),
         Some(0) => Ok(ComplianceStatus::NotAvailable),
         Some(n) => Ok(ComplianceStatus::Other(format!("status_id {n}"))),
-        None => Err("no compliance.status".to_string()),
+        None => Err(FindingProblem::Missing("compliance.status")),
     }
 }
 
-fn workflow(v: &Value) -> Result<Option<WorkflowStatus>, String> {
-    Ok(match opt_i64(v, &["status_id"])? {
-        Some(1) => Some(WorkflowStatus::New),
-        Some(2) => Some(WorkflowStatus::Notified),
-        Some(3) => Some(WorkflowStatus::Suppressed),
-        Some(4) | Some(5) => Some(WorkflowStatus::Resolved),
-        Some(n) => Some(WorkflowStatus::Other(
-            opt_str(v, &["status"])?
+fn workflow(f: &mut Fields<'_>) -> Option<WorkflowStatus> {
+    match f.i64(&["status_id"])? {
+        1 => Some(WorkflowStatus::New),
+        2 => Some(WorkflowStatus::Notified),
+        3 => Some(WorkflowStatus::Suppressed),
+        4 | 5 => Some(WorkflowStatus::Resolved),
+        n => Some(WorkflowStatus::Other(
+            f.str(&["status"])
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("status_id {n}")),
         )),
-        None => None,
-    })
+    }
+}
+
+/// The first resource whose `uid_alt` (when an ARN) or `uid` is a task set ARN, with its type.
+fn task_set_resource(
+    f: &mut Fields<'_>,
+    resources: &[Value],
+) -> Result<(String, TaskSetArn, String), FindingProblem> {
+    for r in resources {
+        let mut rf = Fields::of(r);
+        let alt = rf.str(&["uid_alt"]).filter(|s| s.starts_with("arn:"));
+        let rid = alt.or_else(|| rf.str(&["uid"])).unwrap_or_default();
+        if let Some(p) = rf.problems().first() {
+            return Err(FindingProblem::Field(p.clone()));
+        }
+        if let Some(arn) = TaskSetArn::parse(rid) {
+            let rtype = rf.str(&["type"]).unwrap_or_default().to_string();
+            f.absorb(rf);
+            return Ok((rid.to_string(), arn, rtype));
+        }
+    }
+    Err(FindingProblem::NoTaskSet)
 }
 
 /// Reads one OCSF compliance finding. `Err` is a record-level problem.
-pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, String> {
-    let uid = opt_str(v, &["finding_info", "uid"])?;
+pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
+    let mut f = Fields::of(v);
+    let uid = f.str(&["finding_info", "uid"]);
     let from_uid = uid.and_then(control_from_uid);
-    let (control_id, source) = match opt_str(v, &["compliance", "control"])? {
+    let (control_id, source) = match f.str(&["compliance", "control"]) {
         Some(c) => (c.to_string(), ControlIdSource::SecurityControlId),
         None => match &from_uid {
             Some((c, _)) => (c.clone(), ControlIdSource::GeneratorId),
-            None => return Ok(Selection::OtherControl),
+            None => match f.problems().first() {
+                Some(p) => return Err(RecordError::Field(p.clone())),
+                None => return Ok(Selection::OtherControl),
+            },
         },
     };
     if control_id != CONTROL_ID {
         return Ok(Selection::OtherControl);
     }
-    let id = uid.ok_or("ECS.16 OCSF finding with no finding_info.uid")?;
-    let problem = |e: String| format!("ECS.16 finding {id}: {e}");
-    let mut notes = Vec::new();
-
+    if let Some(p) = f.problems().first() {
+        return Err(RecordError::Field(p.clone()));
+    }
+    let Some(id) = uid else {
+        return Err(RecordError::FindingWithoutId("finding_info.uid"));
+    };
+    let problem = |problem: FindingProblem| RecordError::Finding {
+        id: id.to_string(),
+        problem,
+    };
     let resources = match at(v, &["resources"]) {
         Some(Value::Array(r)) if !r.is_empty() => r,
-        Some(Value::Array(_)) | None => return Err(problem("no resources".to_string())),
-        Some(_) => return Err(problem("resources is not a list".to_string())),
-    };
-    let mut task_set = None;
-    for r in resources {
-        let alt = opt_str(r, &["uid_alt"])
-            .map_err(problem)?
-            .filter(|s| s.starts_with("arn:"));
-        let rid = alt
-            .or(opt_str(r, &["uid"]).map_err(problem)?)
-            .unwrap_or_default();
-        if let Some(arn) = TaskSetArn::parse(rid) {
-            let rtype = opt_str(r, &["type"]).map_err(problem)?.unwrap_or_default();
-            task_set = Some((rid.to_string(), arn, rtype.to_string()));
-            break;
+        Some(Value::Array(_)) | None => {
+            return Err(problem(FindingProblem::NoResources("resources")))
         }
-    }
-    let Some((task_set_arn, arn, resource_type)) = task_set else {
-        return Err(problem("no resource is an ECS task set ARN".to_string()));
+        Some(_) => return Err(problem(FindingProblem::ResourcesNotAList("resources"))),
     };
-
-    let compliance_status = compliance_status(v).map_err(problem)?;
+    let (task_set_arn, arn, resource_type) =
+        task_set_resource(&mut f, resources).map_err(problem)?;
+    let compliance_status = compliance_status(&mut f).map_err(problem)?;
+    let mut flags = Flags::default();
     if !compliance_status.is_known() {
-        notes.push(format!(
+        flags.notes.push(format!(
             "ECS.16 finding {id}: unknown compliance status {:?} kept verbatim (not a usable verdict)",
             compliance_status.as_str()
         ));
     }
-    let archived = opt_i64(v, &["status_id"]).map_err(problem)? == Some(5)
-        || opt_i64(v, &["activity_id"]).map_err(problem)? == Some(3);
+    let archived = f.i64(&["status_id"]) == Some(5) || f.i64(&["activity_id"]) == Some(3);
     let record_state = if archived {
         RecordState::Archived
     } else {
         RecordState::Active
     };
-    let updated_at = ocsf_time(v, &["finding_info"], "modified_time")
-        .map_err(problem)?
-        .or(ocsf_time(v, &[], "time").map_err(problem)?);
-    if updated_at.is_none() {
-        return Err(problem("no finding_info.modified_time or time".to_string()));
+    let updated_at = ocsf_time(&mut f, &["finding_info"], "modified_time")
+        .or_else(|| ocsf_time(&mut f, &[], "time"));
+    if updated_at.is_none() && f.problems().is_empty() {
+        return Err(problem(FindingProblem::Missing(
+            "finding_info.modified_time or time",
+        )));
     }
-    let note = opt_string(v, &["comment"])
-        .map_err(problem)?
-        .map(|text| Note {
-            text,
-            updated_by: String::new(),
-            updated_at: None,
-        });
-    let severity = opt_str(v, &["severity"])
-        .map_err(problem)?
-        .map(str::to_uppercase);
+    let note = f.string(&["comment"]).map(|text| Note {
+        text,
+        updated_by: String::new(),
+        updated_at: None,
+    });
+    let severity = f.str(&["severity"]).map(str::to_uppercase);
     let standard = from_uid.and_then(|(_, s)| s);
     let generator_id = match &standard {
         Some(s) => format!("{s}/{CONTROL_ID}"),
         None => format!("security-control/{CONTROL_ID}"),
     };
-
-    Ok(Selection::Ecs16(
-        Box::new(Finding {
-            id: id.to_string(),
-            format: FindingFormat::Ocsf,
-            control_id,
-            control_id_source: source,
-            generator_id,
-            standard,
-            task_set_arn,
-            resource_type,
-            account_id: arn.account_id.clone(),
-            account_name: opt_string(v, &["cloud", "account", "name"]).map_err(problem)?,
-            region: arn.region.clone(),
-            cluster: arn.cluster.clone(),
-            service: arn.service.clone(),
-            title: opt_str(v, &["finding_info", "title"])
-                .map_err(problem)?
-                .unwrap_or_default()
-                .to_string(),
-            severity,
-            compliance_status,
-            workflow_status: workflow(v).map_err(problem)?,
-            record_state,
-            first_observed_at: ocsf_time(v, &["finding_info"], "first_seen_time")
-                .map_err(problem)?,
-            last_observed_at: ocsf_time(v, &["finding_info"], "last_seen_time").map_err(problem)?,
-            created_at: ocsf_time(v, &["finding_info"], "created_time").map_err(problem)?,
-            updated_at,
-            processed_at: None,
-            exported_at: None,
-            note,
-            related_requirements: str_list(v, &["compliance", "requirements"]).map_err(problem)?,
-            origin,
-        }),
-        notes,
-    ))
+    let finding = Finding {
+        id: id.to_string(),
+        format: FindingFormat::Ocsf,
+        control_id,
+        control_id_source: source,
+        generator_id,
+        standard,
+        task_set_arn,
+        resource_type,
+        account_id: arn.account_id.clone(),
+        account_name: f.string(&["cloud", "account", "name"]),
+        region: arn.region.clone(),
+        cluster: arn.cluster.clone(),
+        service: arn.service.clone(),
+        title: f
+            .str(&["finding_info", "title"])
+            .unwrap_or_default()
+            .to_string(),
+        severity,
+        compliance_status,
+        workflow_status: workflow(&mut f),
+        record_state,
+        first_observed_at: ocsf_time(&mut f, &["finding_info"], "first_seen_time"),
+        last_observed_at: ocsf_time(&mut f, &["finding_info"], "last_seen_time"),
+        created_at: ocsf_time(&mut f, &["finding_info"], "created_time"),
+        updated_at,
+        processed_at: None,
+        exported_at: None,
+        note,
+        related_requirements: f.list(&["compliance", "requirements"]),
+        origin,
+    };
+    flags.unreadable = f.into_problems();
+    Ok(Selection::Ecs16(Box::new(finding), flags))
 }
 
 #[cfg(test)]
@@ -232,7 +250,7 @@ mod tests {
         .unwrap() else {
             panic!()
         };
-        assert!(notes.is_empty());
+        assert_eq!(notes, Flags::default());
         assert_eq!(f.format, FindingFormat::Ocsf);
         assert_eq!(f.compliance_status, ComplianceStatus::Failed);
         assert_eq!(f.workflow_status, Some(WorkflowStatus::Suppressed));

@@ -18,7 +18,7 @@
 
 use super::boundaries::{findings_array_start, Scanner};
 use super::collect::FileCollector;
-use super::reader::InputDigest;
+use super::reader::{InputDigest, Source};
 use super::stream::Sink;
 use memchr::memmem;
 use serde_json::value::RawValue;
@@ -156,7 +156,9 @@ impl Cutter {
                     *first = false;
                 }
                 // Everything before the last element start seen is whole elements.
-                let Some(cut) = memmem::rfind(&carry[1..], ELEMENT).map(|i| i + 1) else {
+                let Some(cut) =
+                    memmem::rfind(carry.get(1..).unwrap_or_default(), ELEMENT).map(|i| i + 1)
+                else {
                     return Ok(None);
                 };
                 let rest = carry.split_off(cut);
@@ -302,6 +304,8 @@ pub fn read_page(
         whole.absorb(part?);
     }
     whole.date_the_export();
-    let hashed = digest.finish(path).map_err(|_| GiveUp)?;
+    let hashed = digest
+        .finish(&Source::File(path.to_path_buf()))
+        .map_err(|_| GiveUp)?;
     Ok(Some((whole, hashed)))
 }

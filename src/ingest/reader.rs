@@ -7,14 +7,66 @@
 //! manifest costs no second pass over a large export; for a large file, on a thread of its own.
 
 use crate::digest::{Background, Sha256};
+use crate::safe_fs::io_message;
 use flate2::bufread::MultiGzDecoder;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
-use std::path::Path;
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 const BUFFER: usize = 256 * 1024;
+
+/// Where an input's bytes come from: a file, or memory (the tests and the fuzz targets feed the very same
+/// reading path with bytes).
+#[derive(Debug, Clone)]
+pub enum Source {
+    File(PathBuf),
+    Memory { name: String, bytes: Arc<[u8]> },
+}
+
+impl Source {
+    /// The input's name as messages and the pack show it.
+    pub fn display(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Memory { name, .. } => name.clone(),
+        }
+    }
+
+    /// Its size in bytes (0 when a file cannot be examined: reading it then says why).
+    pub fn size(&self) -> u64 {
+        match self {
+            Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Source::Memory { bytes, .. } => bytes.len() as u64,
+        }
+    }
+
+    /// The raw bytes, from the start.
+    fn raw(&self) -> io::Result<Box<dyn ReadSeek>> {
+        Ok(match self {
+            Source::File(p) => Box::new(File::open(p)?),
+            Source::Memory { bytes, .. } => Box::new(Cursor::new(Arc::clone(bytes))),
+        })
+    }
+}
+
+trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
+
+/// Why an input could not even be opened as text.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{}", io_message(.0))]
+    Io(io::Error),
+    #[error("gzip: {}", io_message(.0))]
+    Gzip(io::Error),
+    #[error(
+        "the file is UTF-16 (or another wide encoding), not UTF-8: re-save it as UTF-8 \
+         (PowerShell: `... | Out-File -Encoding utf8`, or `iconv -f UTF-16 -t UTF-8`)"
+    )]
+    WideEncoding,
+}
 
 /// An opened input, ready for the JSON parser.
 pub struct Opened {
@@ -66,15 +118,15 @@ impl InputDigest {
     }
 
     /// Hashes whatever the parser did not read (trailing bytes after the last value) and returns the
-    /// lowercase hex SHA-256 and the size of the whole file.
-    pub fn finish(self, path: &Path) -> io::Result<(String, u64)> {
+    /// lowercase hex SHA-256 and the size of the whole input.
+    pub fn finish(self, source: &Source) -> io::Result<(String, u64)> {
         let taken = self.state.lock().unwrap_or_else(|e| e.into_inner()).take();
         let mut hasher = match taken {
             Some(Hasher::Inline(h)) => h,
             Some(Hasher::Background(b)) => b.finish(),
             None => Sha256::default(),
         };
-        let mut file = File::open(path)?;
+        let mut file = source.raw()?;
         file.seek(SeekFrom::Start(hasher.len()))?;
         let mut buf = vec![0u8; 64 * 1024];
         loop {
@@ -87,11 +139,6 @@ impl InputDigest {
         let size = hasher.len();
         Ok((hasher.finish_hex(), size))
     }
-}
-
-/// SHA-256 and size of a whole file, read on its own (rejected inputs, side files).
-pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
-    InputDigest::inline().finish(path)
 }
 
 struct Hashing<R> {
@@ -111,42 +158,34 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// Opens a file and returns a reader of its (decompressed, BOM-less) text.
+/// Opens an input and returns a reader of its (decompressed, BOM-less) text.
 /// `background`: hash on a thread of its own (worth it for large files when a core is free).
 pub fn open(
-    path: &Path,
+    source: &Source,
     progress: Option<&indicatif::ProgressBar>,
     background: bool,
-) -> Result<Opened, String> {
-    let file = File::open(path).map_err(|e| io_message(&e))?;
+) -> Result<Opened, OpenError> {
+    let raw = source.raw().map_err(OpenError::Io)?;
     let digest = if background {
         InputDigest::background()
     } else {
         InputDigest::inline()
     };
-    open_with(file, progress, digest)
-}
-
-/// Same as [`open`] for bytes from anywhere (the fuzz targets feed memory).
-pub fn open_reader(
-    source: impl Read + Send + 'static,
-    progress: Option<&indicatif::ProgressBar>,
-) -> Result<Opened, String> {
-    open_with(source, progress, InputDigest::inline())
+    open_with(raw, progress, digest)
 }
 
 fn open_with(
     source: impl Read + Send + 'static,
     progress: Option<&indicatif::ProgressBar>,
     digest: InputDigest,
-) -> Result<Opened, String> {
+) -> Result<Opened, OpenError> {
     let hashing = Hashing {
         inner: source,
         digest: digest.clone(),
         progress: progress.cloned(),
     };
     let mut reader = BufReader::with_capacity(BUFFER, hashing);
-    let head = reader.fill_buf().map_err(|e| io_message(&e))?;
+    let head = reader.fill_buf().map_err(OpenError::Io)?;
     if head.starts_with(&[0x1f, 0x8b]) {
         let inflated = BufReader::with_capacity(BUFFER, MultiGzDecoder::new(reader));
         let text = strip_text_marks(Box::new(inflated), true)?;
@@ -167,12 +206,12 @@ fn open_with(
 fn strip_text_marks(
     mut reader: Box<dyn BufRead + Send>,
     gzip: bool,
-) -> Result<Box<dyn BufRead + Send>, String> {
+) -> Result<Box<dyn BufRead + Send>, OpenError> {
     let head = reader.fill_buf().map_err(|e| {
         if gzip {
-            format!("gzip: {}", io_message(&e))
+            OpenError::Gzip(e)
         } else {
-            io_message(&e)
+            OpenError::Io(e)
         }
     })?;
     if head.starts_with(&[0xef, 0xbb, 0xbf]) {
@@ -183,30 +222,9 @@ fn strip_text_marks(
         || head.starts_with(&[0xfe, 0xff])
         || (head.len() >= 2 && (head[0] == 0 || head[1] == 0));
     if utf16 {
-        return Err(
-            "the file is UTF-16 (or another wide encoding), not UTF-8: re-save it as UTF-8 \
-             (PowerShell: `... | Out-File -Encoding utf8`, or `iconv -f UTF-16 -t UTF-8`)"
-                .to_string(),
-        );
+        return Err(OpenError::WideEncoding);
     }
     Ok(reader)
-}
-
-/// An I/O error in words, without the Rust `(os error N)` suffix noise where the kind says it all.
-pub fn io_message(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_string(),
-        io::ErrorKind::PermissionDenied => "permission denied: the file cannot be read".to_string(),
-        io::ErrorKind::IsADirectory => "is a directory".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-/// Reads a whole small text (used only for tests and tiny side files, never for exports).
-pub fn read_all(mut r: impl Read) -> io::Result<Vec<u8>> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v)?;
-    Ok(v)
 }
 
 #[cfg(test)]
@@ -214,13 +232,16 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn text_of(bytes: &[u8]) -> Result<(String, bool), String> {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f");
-        std::fs::write(&p, bytes).unwrap();
-        let o = open(&p, None, false)?;
+    fn text_of(bytes: &[u8]) -> Result<(String, bool), OpenError> {
+        let source = Source::Memory {
+            name: "f".into(),
+            bytes: bytes.into(),
+        };
+        let mut o = open(&source, None, false)?;
         let gz = o.gzip;
-        Ok((String::from_utf8(read_all(o.reader).unwrap()).unwrap(), gz))
+        let mut text = String::new();
+        o.reader.read_to_string(&mut text).unwrap();
+        Ok((text, gz))
     }
 
     #[test]
@@ -241,23 +262,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, b"{}  trailing bytes").unwrap();
+        let source = Source::File(p.clone());
         for background in [false, true] {
-            let o = open(&p, None, background).unwrap();
+            let o = open(&source, None, background).unwrap();
             let mut r = o.reader;
             let mut two = [0u8; 2];
             r.read_exact(&mut two).unwrap();
-            let (sha, size) = o.digest.finish(&p).unwrap();
+            let (sha, size) = o.digest.finish(&source).unwrap();
             assert_eq!(size, 18);
             assert_eq!(sha, crate::digest::sha256_hex(b"{}  trailing bytes"));
-            assert_eq!(hash_file(&p).unwrap(), (sha, size));
+            assert_eq!(crate::digest::hash_file(&p).unwrap(), (sha, size));
         }
     }
 
     #[test]
     fn utf16_is_refused_with_advice() {
-        let err = text_of(b"\xff\xfe{\0}\0").unwrap_err();
+        let err = text_of(b"\xff\xfe{\0}\0").unwrap_err().to_string();
         assert!(err.contains("UTF-16"), "{err}");
-        let err = text_of(b"{\0\"\0").unwrap_err();
+        let err = text_of(b"{\0\"\0").unwrap_err().to_string();
         assert!(err.contains("UTF-8"), "{err}");
     }
 }

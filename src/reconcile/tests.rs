@@ -3,6 +3,7 @@
 use super::*;
 use crate::arn::TaskSetArn;
 use crate::model::*;
+use crate::time;
 
 const ARN: &str = "arn:aws:ecs:eu-west-1:111122223333:task-set/payments/card-api/ecs-svc/1";
 

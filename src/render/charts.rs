@@ -4,7 +4,7 @@
 //! Each bar carries a text label with its count and each colour has a legend entry in words: no chart
 //! relies on colour alone, and each has a table beside it in the report.
 
-use crate::aggregate::Aggregates;
+use crate::analysis::aggregate::Aggregates;
 use crate::reconcile::Outcome;
 use serde::Serialize;
 
@@ -306,7 +306,7 @@ pub fn in_words(a: &Aggregates) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::Breakdown;
+    use crate::analysis::aggregate::Breakdown;
 
     fn agg() -> Aggregates {
         Aggregates {

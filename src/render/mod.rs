@@ -2,58 +2,30 @@
 //!
 //! Rendering everything first means a template error can never leave a half-written pack behind.
 //! `templates` wraps Tera (templates embedded in the binary, Markdown filter registered), `context` builds
-//! the template context, `tables` defines the tables written as CSV and as workbook sheets, `workbook` writes
-//! the XLSX, `escape` holds the per-format escaping. The manifest is rendered last, over every other file.
+//! the template context one section at a time, `tables` defines the tables written as CSV and as workbook
+//! sheets, `workbook` writes the XLSX, `charts` lays out the SVG charts. The manifest is not made here: it is
+//! the next stage, over the files this one returns.
 
 pub mod charts;
 pub mod context;
-pub mod escape;
+mod recursion;
 pub mod tables;
 pub mod templates;
 pub mod workbook;
 
-use crate::aggregate::Aggregates;
-use crate::catalog::Catalog;
-use crate::exceptions::ExceptionRow;
-use crate::ingest::InputReport;
-use crate::manifest::{self, FileEntry, Manifest, RunOptions};
-use crate::model::{Finding, Inventory};
-use crate::period::Period;
-use crate::reconcile::{Outcome, Row};
-use crate::remediation::Remediation;
-use crate::time;
-use chrono::{DateTime, Utc};
+use crate::analysis::history::RemediationTime;
+use crate::analysis::Analysis;
+use crate::reconcile::Outcome;
+use context::CoverText;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// One file of the pack: its path relative to the pack folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackFile {
     pub path: String,
     pub bytes: Vec<u8>,
-}
-
-/// The analysis a pack is rendered from.
-pub struct Analysis<'a> {
-    pub catalog: &'a Catalog,
-    pub as_of: DateTime<Utc>,
-    pub period: &'a Period,
-    pub rows: &'a [Row],
-    pub findings: &'a [Finding],
-    pub duplicates_dropped: u64,
-    pub inventory: &'a Inventory,
-    pub inputs: &'a [InputReport],
-    pub aggregates: &'a Aggregates,
-    pub exceptions: &'a [ExceptionRow],
-    pub register: Option<FileEntry>,
-    pub remediation: &'a [Remediation],
-    pub exposure_points: &'a [charts::ExposurePoint],
-    pub history: &'a crate::history::History,
-    pub baseline: Option<&'a crate::baseline::Baseline>,
-    pub options: &'a RunOptions,
-    /// Where the workbook writer may put its scratch files (unnamed, gone when closed): the folder the pack
-    /// is written into, which must be writable anyway. `None`: the system's temporary folder.
-    pub scratch_dir: Option<&'a std::path::Path>,
 }
 
 /// `summary.json`, schema `ecs16-evidence/summary/v1`.
@@ -77,7 +49,7 @@ pub struct Summary {
     pub exceptions: BTreeMap<String, u64>,
     pub exports: u64,
     pub exposed_during_period: u64,
-    pub time_to_remediate: Vec<crate::history::RemediationTime>,
+    pub time_to_remediate: Vec<RemediationTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes_since_baseline: Option<BTreeMap<String, u64>>,
     pub by_account: Vec<AccountSummary>,
@@ -109,8 +81,8 @@ fn outcome_map(counts: &[u64]) -> BTreeMap<String, u64> {
         .collect()
 }
 
-pub fn summary(ctx: &context::Context, an: &Analysis<'_>) -> Summary {
-    let a = an.aggregates;
+pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
+    let a = &an.aggregates;
     Summary {
         schema: "ecs16-evidence/summary/v1",
         control: ctx.catalog.control.id.clone(),
@@ -139,9 +111,9 @@ pub fn summary(ctx: &context::Context, an: &Analysis<'_>) -> Summary {
         exports: an.history.snapshots.len() as u64,
         exposed_during_period: an.history.exposed_during_period,
         time_to_remediate: an.history.time_to_remediate.clone(),
-        changes_since_baseline: an.baseline.map(|b| {
+        changes_since_baseline: an.baseline.as_ref().map(|b| {
             b.change_counts()
-                .map(|(kind, n)| (kind.to_string(), n))
+                .map(|(kind, n)| (kind.as_str().to_string(), n))
                 .collect()
         }),
         by_account: a
@@ -164,8 +136,10 @@ pub fn summary(ctx: &context::Context, an: &Analysis<'_>) -> Summary {
     }
 }
 
-fn json_bytes(value: &impl Serialize) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("serialising plain data cannot fail");
+/// Pretty JSON with a final newline. The values serialised here are plain data (strings, numbers,
+/// sorted maps): serde_json cannot fail on them, and an empty file would show if it ever did.
+pub fn json_bytes(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }
@@ -176,7 +150,9 @@ pub enum RenderError {
     #[error(transparent)]
     Template(#[from] templates::TemplateError),
     #[error("evidence.xlsx: {0}")]
-    Workbook(#[from] rust_xlsxwriter::XlsxError),
+    Workbook(rust_xlsxwriter::XlsxError),
+    #[error("{path}: {cause}")]
+    Csv { path: String, cause: csv::Error },
 }
 
 fn file(path: &str, bytes: Vec<u8>) -> PackFile {
@@ -186,34 +162,32 @@ fn file(path: &str, bytes: Vec<u8>) -> PackFile {
     }
 }
 
-/// The template context of an analysis.
-pub fn context_for(a: &Analysis<'_>) -> context::Context {
-    context::build(context::Sources {
-        catalog: a.catalog,
-        as_of: time::format(&a.as_of),
-        period: a.period,
-        org: a.options.org.clone(),
-        assessor: a.options.assessor.clone(),
-        exceptions: a.exceptions,
-        register_given: a.register.is_some(),
-        remediation: a.remediation,
-        exposure_points: a.exposure_points,
-        history: a.history,
-        baseline: a.baseline,
-        rows: a.rows,
-        aggregates: a.aggregates,
-        inputs: a.inputs,
-        findings_selected: a.findings.len() as u64,
-        duplicates_dropped: a.duplicates_dropped,
-        task_sets_in_dumps: a.inventory.task_sets.len() as u64,
-    })
+/// A table as a CSV file of the pack.
+fn csv_file(path: &str, table: &tables::Table) -> Result<PackFile, RenderError> {
+    let bytes = tables::csv_bytes(table).map_err(|cause| RenderError::Csv {
+        path: path.to_string(),
+        cause,
+    })?;
+    Ok(file(path, bytes))
+}
+
+/// How the pack is presented beside the analysis: the cover's text, and where the workbook writer may put
+/// its scratch files.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions<'a> {
+    pub cover: CoverText,
+    /// Where the workbook writer keeps its rows until the file is saved (unnamed files, gone when closed):
+    /// the folder the pack is written into, which must be writable anyway. `None`: the system's temporary
+    /// folder.
+    pub scratch_dir: Option<&'a Path>,
 }
 
 /// The tables of the pack, each a CSV file and a sheet of `evidence.xlsx`, and the workbook itself.
 fn tabular_files(
-    a: &Analysis<'_>,
+    a: &Analysis,
     ctx: &context::Context,
-) -> Result<Vec<PackFile>, rust_xlsxwriter::XlsxError> {
+    scratch_dir: Option<&Path>,
+) -> Result<Vec<PackFile>, RenderError> {
     let label = &a.catalog.requirement.label;
     let outcome_table = tables::Table {
         header: vec!["outcome", "task_sets", "meaning"],
@@ -230,7 +204,7 @@ fn tabular_files(
             .collect(),
     };
     let mut book = workbook::Builder::new(
-        a.scratch_dir,
+        scratch_dir,
         &workbook::SummarySheet {
             title: format!(
                 "{} evidence, {} ({})",
@@ -262,47 +236,50 @@ fn tabular_files(
             ],
             table: &outcome_table,
         },
-    )?;
+    )
+    .map_err(RenderError::Workbook)?;
     // One table at a time, each a sheet and a CSV file: a table of an organisation's task sets is tens of
     // megabytes of cells, and only its CSV bytes need to outlive it.
     let mut files = Vec::new();
     let mut sheet = |name: &str, path: &str, table: tables::Table| {
-        files.push(file(path, tables::csv_bytes(&table)));
-        book.add_sheet(name, &table)
+        files.push(csv_file(path, &table)?);
+        book.add_sheet(name, &table).map_err(RenderError::Workbook)
     };
     sheet(
         "Reconciliation",
         "data/reconciliation.csv",
-        tables::reconciliation(a.rows, a.period, label),
+        tables::reconciliation(&a.rows, &a.period, label),
     )?;
     sheet(
         "Findings",
         "data/findings.csv",
-        tables::findings(a.findings, a.inputs),
+        tables::findings(&a.findings, &a.inputs),
     )?;
     sheet(
         "Task sets",
         "data/task_sets.csv",
-        tables::task_sets(a.inventory.task_sets.values(), a.inputs),
+        tables::task_sets(a.inventory.task_sets.values(), &a.inputs),
     )?;
     sheet(
         "Exceptions",
         "data/exceptions.csv",
-        tables::exceptions(a.exceptions),
+        tables::exceptions(&a.exceptions),
     )?;
-    let inputs = tables::inputs(a.inputs);
-    book.add_sheet("Inputs", &inputs)?;
+    let inputs = tables::inputs(&a.inputs);
+    book.add_sheet("Inputs", &inputs)
+        .map_err(RenderError::Workbook)?;
     drop(inputs);
-    files.push(file("evidence.xlsx", book.finish()?));
+    let workbook = book.finish().map_err(RenderError::Workbook)?;
+    files.push(file("evidence.xlsx", workbook));
     Ok(files)
 }
 
 /// The pages (HTML and Markdown report), `summary.json` and the small CSV files.
 fn page_files(
-    a: &Analysis<'_>,
+    a: &Analysis,
     ctx: &context::Context,
     renderer: &templates::Renderer,
-) -> Result<Vec<PackFile>, templates::TemplateError> {
+) -> Result<Vec<PackFile>, RenderError> {
     let mut files = vec![
         file(
             "index.html",
@@ -310,34 +287,26 @@ fn page_files(
         ),
         file("report.md", renderer.render("report.md", ctx)?.into_bytes()),
         file("summary.json", json_bytes(&summary(ctx, a))),
-        file(
-            "data/history.csv",
-            tables::csv_bytes(&tables::history(a.history)),
-        ),
-        file(
-            "data/by_account.csv",
-            tables::csv_bytes(&tables::by_account(a.aggregates)),
-        ),
+        csv_file("data/history.csv", &tables::history(&a.history))?,
+        csv_file("data/by_account.csv", &tables::by_account(&a.aggregates))?,
     ];
-    if let Some(b) = a.baseline {
-        files.push(file(
-            "data/changes.csv",
-            tables::csv_bytes(&tables::changes(b)),
-        ));
+    if let Some(b) = &a.baseline {
+        files.push(csv_file("data/changes.csv", &tables::changes(b))?);
     }
     Ok(files)
 }
 
-/// Renders every file of the pack, manifest included, sorted by path.
+/// Renders every file of the pack but the manifest, sorted by path.
 pub fn render(
-    a: &Analysis<'_>,
+    a: &Analysis,
     renderer: &templates::Renderer,
+    options: &RenderOptions<'_>,
 ) -> Result<Vec<PackFile>, RenderError> {
-    let ctx = context_for(a);
+    let ctx = context::build(a, &options.cover);
     // The workbook and the CSV tables on one thread, the templates on another: the two halves share only
     // the analysis and the context, and each takes about as long as the other on a large organisation.
     let (tabular, pages) = std::thread::scope(|s| {
-        let tabular = s.spawn(|| tabular_files(a, &ctx));
+        let tabular = s.spawn(|| tabular_files(a, &ctx, options.scratch_dir));
         let pages = page_files(a, &ctx, renderer);
         (tabular.join(), pages)
     });
@@ -346,31 +315,6 @@ pub fn render(
         Err(panic) => std::panic::resume_unwind(panic),
     };
     files.extend(pages?);
-    files.sort_by(|x, y| x.path.cmp(&y.path));
-    let m = Manifest {
-        schema: manifest::SCHEMA.to_string(),
-        tool: manifest::Tool {
-            name: ctx.tool.name.clone(),
-            version: ctx.tool.version.clone(),
-        },
-        catalog_version: a.catalog.catalog_version.clone(),
-        options: a.options.clone(),
-        as_of: ctx.as_of.clone(),
-        period: manifest::PeriodInfo {
-            label: a.period.label.clone(),
-            first_day: a.period.first_day.to_string(),
-            last_day: a.period.last_day.to_string(),
-        },
-        inputs: manifest::input_entries(a.inputs),
-        exceptions_register: a.register.clone(),
-        baseline: a.baseline.map(|b| FileEntry {
-            path: b.path.clone(),
-            sha256: b.manifest_sha256.clone(),
-            size: 0,
-        }),
-        outputs: manifest::output_entries(&files),
-    };
-    files.push(file(manifest::FILE_NAME, manifest::to_bytes(&m)));
     files.sort_by(|x, y| x.path.cmp(&y.path));
     Ok(files)
 }

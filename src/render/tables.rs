@@ -3,10 +3,12 @@
 //! CSV: RFC 4180, comma-separated, UTF-8, CRLF line ends, header row, text cells through the formula guard.
 //! Column names are the contract later tools rely on.
 
-use super::escape::spreadsheet_cell;
-use crate::aggregate::Aggregates;
-use crate::exceptions::ExceptionRow;
-use crate::ingest::{InputReport, InputStatus};
+use crate::analysis::aggregate::Aggregates;
+use crate::analysis::baseline::Baseline;
+use crate::analysis::exceptions::ExceptionRow;
+use crate::analysis::history::History;
+use crate::escape::spreadsheet_cell;
+use crate::ingest::InputReport;
 use crate::model::{Finding, TaskSet};
 use crate::period::Period;
 use crate::reconcile::{Outcome, Row};
@@ -51,19 +53,17 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// Writes a table as CSV.
-pub fn csv_bytes(table: &Table) -> Vec<u8> {
+/// Writes a table as CSV, in memory.
+pub fn csv_bytes(table: &Table) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    // Writing to a Vec cannot fail; the results are checked anyway so a bug cannot pass silently.
-    w.write_record(&table.header).expect("CSV header to memory");
+    w.write_record(&table.header)?;
     for row in &table.rows {
         debug_assert_eq!(row.len(), table.header.len());
-        w.write_record(row.iter().map(|c| spreadsheet_cell(&c.text()).into_owned()))
-            .expect("CSV row to memory");
+        w.write_record(row.iter().map(|c| spreadsheet_cell(&c.text()).into_owned()))?;
     }
-    w.into_inner().expect("CSV flush to memory")
+    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 pub fn reconciliation(rows: &[Row], period: &Period, catalog_label: &str) -> Table {
@@ -152,7 +152,6 @@ pub fn requirement_mapping(r: &Row, catalog_label: &str) -> &'static str {
 }
 
 pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
-    let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
     Table {
         header: vec![
             "finding_id",
@@ -188,16 +187,14 @@ pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
                 vec![
                     t(&f.id),
                     t(&f.task_set_arn),
-                    t(word(serde_json::to_value(f.format).unwrap_or_default())),
+                    t(f.format.as_str()),
                     t(&f.account_id),
                     opt(&f.account_name),
                     t(&f.region),
                     t(&f.cluster),
                     t(&f.service),
                     t(&f.generator_id),
-                    t(word(
-                        serde_json::to_value(f.control_id_source).unwrap_or_default(),
-                    )),
+                    t(f.control_id_source.as_str()),
                     opt(&f.standard),
                     t(f.compliance_status.as_str()),
                     t(f.workflow_status.as_ref().map(|w| w.as_str()).unwrap_or("")),
@@ -371,15 +368,10 @@ pub fn inputs(inputs: &[InputReport]) -> Table {
         rows: inputs
             .iter()
             .map(|i| {
-                let (status, why) = match &i.status {
-                    InputStatus::Used => ("used", String::new()),
-                    InputStatus::Rejected(w) => ("rejected", w.clone()),
-                    InputStatus::Skipped(w) => ("skipped", w.clone()),
-                };
                 vec![
                     t(&i.path),
-                    t(status),
-                    t(why),
+                    t(i.status.as_str()),
+                    t(i.status.why().unwrap_or_default()),
                     t(&i.kind),
                     Cell::Int(i.size),
                     t(&i.sha256),
@@ -398,7 +390,7 @@ pub fn inputs(inputs: &[InputReport]) -> Table {
     }
 }
 
-pub fn history(h: &crate::history::History) -> Table {
+pub fn history(h: &History) -> Table {
     let day = |d: Option<NaiveDate>| Cell::Date(d);
     Table {
         header: vec![
@@ -434,7 +426,7 @@ pub fn history(h: &crate::history::History) -> Table {
     }
 }
 
-pub fn changes(b: &crate::baseline::Baseline) -> Table {
+pub fn changes(b: &Baseline) -> Table {
     Table {
         header: vec!["task_set_arn", "change", "baseline", "current"],
         rows: b
@@ -443,7 +435,7 @@ pub fn changes(b: &crate::baseline::Baseline) -> Table {
             .map(|c| {
                 vec![
                     Cell::Text(c.task_set_arn.clone()),
-                    Cell::Text(c.change.clone()),
+                    Cell::Text(c.change.as_str().to_string()),
                     Cell::Text(c.baseline.clone()),
                     Cell::Text(c.current.clone()),
                 ]
@@ -462,7 +454,7 @@ mod tests {
             header: vec!["a", "b", "c"],
             rows: vec![vec![t("=1+1"), t("x,\"y\"\nz"), Cell::Int(3)]],
         };
-        let bytes = csv_bytes(&table);
+        let bytes = csv_bytes(&table).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.starts_with("a,b,c\r\n"));
         let mut r = csv::Reader::from_reader(bytes.as_slice());

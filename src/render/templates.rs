@@ -5,7 +5,7 @@
 //! Templates whose names end in `.html` are autoescaped by Tera; nothing from the inputs is marked `safe`.
 //! Markdown templates escape table cells with the `md` filter.
 
-use super::escape::markdown_cell;
+use crate::escape::markdown_cell;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error as _;
@@ -110,6 +110,15 @@ impl Renderer {
     }
 
     fn build(sources: BTreeMap<String, String>) -> Result<Renderer, TemplateError> {
+        if let Some(cycle) = super::recursion::find_cycle(&sources) {
+            return Err(TemplateError {
+                template: cycle.first().cloned().unwrap_or_default(),
+                message: format!(
+                    "recurses without end ({}); templates may not include, extend or call themselves",
+                    cycle.join(" → ")
+                ),
+            });
+        }
         let mut tera = Tera::default();
         // One at a time, so a parse error names its template (Tera's message carries line and column).
         for (name, text) in &sources {
@@ -151,22 +160,32 @@ impl Renderer {
     }
 }
 
+/// Why the built-in templates could not be written out.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteOutError {
+    #[error("{0}: already exists; pass --force to overwrite")]
+    Exists(String),
+    #[error("{path}: {cause}")]
+    Io { path: String, cause: std::io::Error },
+}
+
 /// Writes the built-in templates into `dir` as a starting point. Existing files are kept unless `force`.
-pub fn write_out(dir: &Path, force: bool) -> Result<Vec<String>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn write_out(dir: &Path, force: bool) -> Result<Vec<String>, WriteOutError> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |cause| WriteOutError::Io { path, cause }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
     for (name, _) in BUILT_IN {
         let path = dir.join(name);
         if path.exists() && !force {
-            return Err(format!(
-                "{}: already exists; pass --force to overwrite",
-                path.display()
-            ));
+            return Err(WriteOutError::Exists(path.display().to_string()));
         }
     }
     let mut written = Vec::new();
     for (name, text) in BUILT_IN {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(io(&path))?;
         written.push(path.display().to_string());
     }
     Ok(written)

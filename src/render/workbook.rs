@@ -9,8 +9,8 @@
 //! An organisation's tens of thousands of rows would otherwise be held as cell structures many times their
 //! size, and the workbook was the largest allocation of a whole run.
 
-use super::escape::is_formula_like;
 use super::tables::{Cell, Table};
+use crate::escape::is_formula_like;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 

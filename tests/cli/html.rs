@@ -99,7 +99,7 @@ fn the_report_has_every_section_with_anchors() {
 }
 
 /// Unescaped `|` in a table line: the cell separators (the library's own counter).
-use ecs16_evidence::testkit::markdown_pipes as cells;
+use ecs16_evidence::escape::unescaped_pipes as cells;
 
 #[test]
 fn every_markdown_table_keeps_its_column_count() {

@@ -15,6 +15,7 @@ mod hostile;
 mod html;
 mod integrity;
 mod outcomes;
+mod panics;
 mod parallel;
 mod samples;
 mod shapes;

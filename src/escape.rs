@@ -32,6 +32,23 @@ pub fn markdown_cell(text: &str) -> String {
     out
 }
 
+/// The cell separators of a Markdown table line: `|` not escaped by [`markdown_cell`]. The check the tests
+/// make that a table keeps its column count whatever its cells hold.
+pub fn unescaped_pipes(line: &str) -> usize {
+    let mut n = 0;
+    let mut escaped = false;
+    for c in line.chars() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '|' {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Characters that make a spreadsheet read a cell as a formula (or a DDE command) when they lead it.
 const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 

@@ -12,6 +12,27 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::path::Path;
 
+/// A register that cannot be used: its path, the line when the problem has one, and what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{}", match .line { Some(l) => format!("{l}: {problem}"), None => format!(" {problem}") })]
+pub struct RegisterError {
+    pub path: String,
+    pub line: Option<u64>,
+    pub problem: RegisterProblem,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterProblem {
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error("the header must name the columns {}; `{column}` is missing", REGISTER_COLUMNS.join(","))]
+    MissingColumn { column: &'static str },
+    #[error("task_set_arn is empty")]
+    EmptyArn,
+    #[error("expires: {0:?} is not a date like 2026-12-31")]
+    NotADate(String),
+}
+
 pub const REGISTER_COLUMNS: [&str; 5] = [
     "task_set_arn",
     "justification",
@@ -42,65 +63,66 @@ impl RegisterEntry {
 }
 
 /// Reads the register. Errors say `PATH:LINE: what is wrong`.
-pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, String> {
-    let shown = path.display();
+pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
+    let error = |line: Option<u64>, problem: RegisterProblem| RegisterError {
+        path: path.display().to_string(),
+        line,
+        problem,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
-        .map_err(|e| format!("{shown}: {e}"))?;
+        .map_err(|e| error(None, e.into()))?;
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| format!("{shown}:1: {e}"))?
+        .map_err(|e| error(Some(1), e.into()))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
-    let index = |name: &str| {
-        header.iter().position(|h| h == name).ok_or_else(|| {
-            format!(
-                "{shown}:1: the header must name the columns {}; `{name}` is missing",
-                REGISTER_COLUMNS.join(",")
-            )
-        })
-    };
-    let cols = REGISTER_COLUMNS.map(index);
-    let cols: Vec<usize> = cols.into_iter().collect::<Result<_, _>>()?;
+    let mut cols = [0usize; 5];
+    for (slot, name) in cols.iter_mut().zip(REGISTER_COLUMNS) {
+        *slot = header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| error(Some(1), RegisterProblem::MissingColumn { column: name }))?;
+    }
     let mut entries = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            format!("{shown}:{line}: {e}")
+            error(Some(line), e.into())
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let get = |i: usize| record.get(cols[i]).unwrap_or_default().to_string();
-        let arn = get(0);
+        let [arn, justification, approver, ticket, expires] =
+            cols.map(|i| record.get(i).unwrap_or_default().to_string());
         if arn.is_empty() {
-            return Err(format!("{shown}:{line}: task_set_arn is empty"));
+            return Err(error(Some(line), RegisterProblem::EmptyArn));
         }
-        let expires_text = get(4);
-        let expires = if expires_text.is_empty() {
+        let expires = if expires.is_empty() {
             None
         } else {
-            Some(parse_date(&expires_text).map_err(|e| format!("{shown}:{line}: expires: {e}"))?)
+            Some(
+                parse_date(&expires)
+                    .ok_or_else(|| error(Some(line), RegisterProblem::NotADate(expires)))?,
+            )
         };
         entries.push(RegisterEntry {
             line,
             task_set_arn: arn,
-            justification: get(1),
-            approver: get(2),
-            ticket: get(3),
+            justification,
+            approver,
+            ticket,
             expires,
         });
     }
     Ok(entries)
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+fn parse_date(text: &str) -> Option<NaiveDate> {
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(d);
+        return Some(d);
     }
-    crate::time::parse_str(text)
-        .map(|t| t.date_naive())
-        .map_err(|_| format!("{text:?} is not a date like 2026-12-31"))
+    crate::time::parse_str(text).ok().map(|t| t.date_naive())
 }
 
 /// Where an exception stands.
@@ -120,6 +142,15 @@ pub enum ExceptionStatus {
 }
 
 impl ExceptionStatus {
+    /// Every status, in the order the report lists them.
+    pub const ALL: [ExceptionStatus; 5] = [
+        ExceptionStatus::Documented,
+        ExceptionStatus::Undocumented,
+        ExceptionStatus::Expired,
+        ExceptionStatus::NotSuppressed,
+        ExceptionStatus::Unused,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             ExceptionStatus::Documented => "documented",
@@ -269,6 +300,7 @@ mod tests {
         std::fs::write(&p, "task_set_arn,justification\narn:x,why\n").unwrap();
         assert!(load(&p)
             .unwrap_err()
+            .to_string()
             .contains(":1: the header must name the columns"));
         std::fs::write(
             &p,
@@ -277,6 +309,7 @@ mod tests {
         .unwrap();
         assert!(load(&p)
             .unwrap_err()
+            .to_string()
             .ends_with(":2: expires: \"soon\" is not a date like 2026-12-31"));
     }
 }

@@ -1,0 +1,267 @@
+//! History across exports: a quarter, not a snapshot.
+//!
+//! Teams export monthly (Security Hub keeps findings for 90 days), so one run may hold several exports. Each
+//! finding copy is dated by the export it came from (`Finding::exported_at`); copies are grouped by that
+//! date into snapshots, and each task set gets a timeline: first and last snapshot where it was exposed
+//! (an active FAILED finding), when it was fixed (the first later snapshot where it is PASSED or its finding
+//! is archived, or the current reconciliation says GONE), and how many days of the period it was exposed.
+
+use crate::model::{ComplianceStatus, Finding};
+use crate::period::Period;
+use crate::reconcile::{deciding_finding, Outcome, Row};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What one snapshot says of one task set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Exposed,
+    Fixed,
+    Archived,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub task_set_arn: String,
+    pub account_id: String,
+    pub first_seen_exposed: Option<NaiveDate>,
+    pub last_seen_exposed: Option<NaiveDate>,
+    pub fixed_at: Option<NaiveDate>,
+    pub exposure_days_in_period: i64,
+    pub snapshots_seen: usize,
+    /// The current reconciliation says the task set no longer exists.
+    pub gone: bool,
+    /// Days from first seen exposed to fixed, for fixed task sets.
+    pub time_to_remediate_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemediationTime {
+    pub account_id: String,
+    pub account_name: String,
+    pub fixed: u64,
+    pub median_days: Option<f64>,
+    pub max_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    /// Export dates, oldest first.
+    pub snapshots: Vec<NaiveDate>,
+    /// Exposed task sets per export date.
+    pub exposed_per_snapshot: Vec<(NaiveDate, u64)>,
+    pub timelines: Vec<Timeline>,
+    /// Task sets exposed at any time in the period, whatever their state at the end.
+    pub exposed_during_period: u64,
+    pub time_to_remediate: Vec<RemediationTime>,
+}
+
+fn state_of(copies: &[&Finding]) -> State {
+    let active: Vec<&Finding> = copies.iter().copied().filter(|f| f.is_active()).collect();
+    match deciding_finding(&active).map(|f| &f.compliance_status) {
+        Some(ComplianceStatus::Failed) => State::Exposed,
+        Some(ComplianceStatus::Passed) => State::Fixed,
+        Some(_) => State::Unknown,
+        None if !copies.is_empty() => State::Archived,
+        None => State::Unknown,
+    }
+}
+
+fn median(mut v: Vec<i64>) -> Option<f64> {
+    v.sort_unstable();
+    let n = v.len();
+    let upper = *v.get(n / 2)?;
+    Some(if n % 2 == 1 {
+        upper as f64
+    } else {
+        let lower = *v.get(n / 2 - 1)?;
+        (lower + upper) as f64 / 2.0
+    })
+}
+
+/// Copies of findings by task set, then by the day of the export they came from.
+type Seen<'a> = BTreeMap<&'a str, BTreeMap<NaiveDate, Vec<&'a Finding>>>;
+
+/// Groups every copy by task set and export day; also returns every export day.
+fn by_snapshot(all: &[Finding]) -> (BTreeSet<NaiveDate>, Seen<'_>) {
+    let mut seen: Seen<'_> = BTreeMap::new();
+    let mut snapshots = BTreeSet::new();
+    for f in all {
+        let Some(t) = f.exported_at.or(f.updated_at) else {
+            continue;
+        };
+        let day = t.date_naive();
+        snapshots.insert(day);
+        seen.entry(&f.task_set_arn)
+            .or_default()
+            .entry(day)
+            .or_default()
+            .push(f);
+    }
+    (snapshots, seen)
+}
+
+/// The days a timeline is measured against: the period (end exclusive) and `as_of`.
+struct Bounds {
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    as_of_day: NaiveDate,
+}
+
+/// One task set's timeline from what each export said of it and its current outcome.
+fn timeline(
+    arn: &str,
+    by_day: &BTreeMap<NaiveDate, Vec<&Finding>>,
+    states: &[(NaiveDate, State)],
+    current: Option<Outcome>,
+    b: &Bounds,
+) -> Timeline {
+    let exposed_days = || states.iter().filter(|(_, s)| *s == State::Exposed);
+    let first = exposed_days().next().map(|(d, _)| *d);
+    let last = exposed_days().next_back().map(|(d, _)| *d);
+    let gone = current == Some(Outcome::Gone);
+    let fixed_at = last.and_then(|l| {
+        let fixed_later = states
+            .iter()
+            .find(|(d, s)| *d > l && matches!(s, State::Fixed | State::Archived));
+        // The inventory says it is gone now: the first export after its exposure dates the fix.
+        let gone_later = || states.iter().find(|(d, _)| *d > l).filter(|_| gone);
+        fixed_later.or_else(gone_later).map(|(d, _)| *d)
+    });
+    // Exposure began when Security Hub first observed the failure, if that is earlier than the export.
+    let observed_start = by_day
+        .values()
+        .flatten()
+        .filter(|f| f.compliance_status == ComplianceStatus::Failed)
+        .filter_map(|f| f.first_observed_at.map(|t| t.date_naive()))
+        .min();
+    let start = match (first, observed_start) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, _) => a,
+    };
+    let still_exposed = current.is_some_and(|o| o.is_exposed()) && fixed_at.is_none();
+    let end = match (fixed_at, start) {
+        (Some(f), _) => Some(f),
+        // Gone at an unknown moment: exposure is counted up to the last export that saw it exposed.
+        (None, Some(_)) if gone => last.and_then(|l| l.succ_opt()),
+        (None, Some(_)) if still_exposed || last.is_some() => {
+            Some(b.as_of_day.succ_opt().unwrap_or(b.as_of_day))
+        }
+        _ => None,
+    };
+    let days = match (start, end) {
+        (Some(s), Some(e)) => (e.min(b.period_end) - s.max(b.period_start))
+            .num_days()
+            .max(0),
+        _ => 0,
+    };
+    Timeline {
+        task_set_arn: arn.to_string(),
+        account_id: arn.split(':').nth(4).unwrap_or_default().to_string(),
+        first_seen_exposed: first,
+        last_seen_exposed: last,
+        fixed_at,
+        exposure_days_in_period: days,
+        snapshots_seen: by_day.len(),
+        gone,
+        time_to_remediate_days: match (start, fixed_at) {
+            (Some(s), Some(f)) => Some((f - s).num_days()),
+            _ => None,
+        },
+    }
+}
+
+/// Task sets exposed at any time in the period: a timeline with exposure days in it, or exposed now when
+/// the period holds `as_of` (with or without a finding).
+fn exposed_during(
+    timelines: &[Timeline],
+    rows: &[Row],
+    period: &Period,
+    as_of: &DateTime<Utc>,
+) -> u64 {
+    let mut exposed: BTreeSet<&str> = timelines
+        .iter()
+        .filter(|t| t.exposure_days_in_period > 0)
+        .map(|t| t.task_set_arn.as_str())
+        .collect();
+    if period.place(as_of) == crate::period::Placement::Inside {
+        exposed.extend(
+            rows.iter()
+                .filter(|r| r.outcome.is_exposed())
+                .map(|r| r.task_set_arn.as_str()),
+        );
+    }
+    exposed.len() as u64
+}
+
+/// Time to remediate per account, over the task sets fixed.
+fn remediation_times(timelines: &[Timeline], rows: &[Row]) -> Vec<RemediationTime> {
+    let names: BTreeMap<&str, &str> = rows
+        .iter()
+        .map(|r| (r.account_id.as_str(), r.account_name.as_str()))
+        .collect();
+    let mut per_account: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for t in timelines {
+        let days = per_account.entry(&t.account_id).or_default();
+        days.extend(t.time_to_remediate_days);
+    }
+    per_account
+        .into_iter()
+        .map(|(account, days)| RemediationTime {
+            account_id: account.to_string(),
+            account_name: names
+                .get(account)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            fixed: days.len() as u64,
+            max_days: days.iter().copied().max(),
+            median_days: median(days),
+        })
+        .collect()
+}
+
+/// Builds every timeline from all finding copies (before deduplication) and the current reconciliation.
+pub fn build(all: &[Finding], rows: &[Row], period: &Period, as_of: &DateTime<Utc>) -> History {
+    let (snapshots, seen) = by_snapshot(all);
+    let outcome: BTreeMap<&str, Outcome> = rows
+        .iter()
+        .map(|r| (r.task_set_arn.as_str(), r.outcome))
+        .collect();
+    let bounds = Bounds {
+        period_start: period.first_day,
+        period_end: period.last_day.succ_opt().unwrap_or(period.last_day),
+        as_of_day: as_of.date_naive(),
+    };
+    let mut exposed_per: BTreeMap<NaiveDate, u64> = snapshots.iter().map(|d| (*d, 0)).collect();
+    let mut timelines = Vec::with_capacity(seen.len());
+    for (arn, by_day) in &seen {
+        let states: Vec<(NaiveDate, State)> =
+            by_day.iter().map(|(d, c)| (*d, state_of(c))).collect();
+        for (d, _) in states.iter().filter(|(_, s)| *s == State::Exposed) {
+            *exposed_per.entry(*d).or_default() += 1;
+        }
+        let current = outcome.get(arn).copied();
+        timelines.push(timeline(arn, by_day, &states, current, &bounds));
+    }
+    History {
+        snapshots: snapshots.into_iter().collect(),
+        exposed_per_snapshot: exposed_per.into_iter().collect(),
+        exposed_during_period: exposed_during(&timelines, rows, period, as_of),
+        time_to_remediate: remediation_times(&timelines, rows),
+        timelines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![5, 1, 3]), Some(3.0));
+        assert_eq!(median(vec![4, 1, 3, 2]), Some(2.5));
+    }
+}

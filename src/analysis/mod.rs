@@ -1,0 +1,128 @@
+//! Analysis: everything the pack says, worked out before anything is rendered.
+//!
+//! [`analyse`] runs the stages up to here in order — ingest → dedupe → reconcile → aggregate, exceptions,
+//! remediation, history and the baseline comparison — and returns an [`Analysis`] of results only (no
+//! paths to write to, no manifest). The command line, the tests and the fuzz targets all call it, so what
+//! they check is what a real run does.
+
+pub mod aggregate;
+pub mod baseline;
+pub mod exceptions;
+pub mod history;
+pub mod remediation;
+
+use crate::catalog::Catalog;
+use crate::ingest::{self, IngestError, InputReport, Inputs};
+use crate::model::{Finding, Inventory};
+use crate::period::Period;
+use crate::reconcile::{self, Row};
+use aggregate::Aggregates;
+use baseline::{Baseline, PreviousPack};
+use chrono::{DateTime, Utc};
+use exceptions::{ExceptionRow, RegisterEntry};
+use history::History;
+use remediation::Remediation;
+
+/// The assessment period: given, or the calendar quarter that contains `as_of`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodChoice {
+    Given(Period),
+    QuarterOfAsOf,
+}
+
+/// What an analysis needs beside its inputs, every option already checked.
+#[derive(Debug, Clone)]
+pub struct AnalysisPlan {
+    pub ingest: ingest::Options,
+    /// The moment the evidence describes; `None`: the newest timestamp in the inputs.
+    pub as_of: Option<DateTime<Utc>>,
+    pub period: PeriodChoice,
+    /// The exceptions register, when one was given.
+    pub register: Option<Vec<RegisterEntry>>,
+    /// The previous pack to compare with, already verified and read.
+    pub previous: Option<PreviousPack>,
+}
+
+/// Everything the pack is rendered from.
+#[derive(Debug)]
+pub struct Analysis {
+    pub catalog: &'static Catalog,
+    pub as_of: DateTime<Utc>,
+    pub period: Period,
+    pub inputs: Vec<InputReport>,
+    /// Every distinct ECS.16 finding (one per Id), sorted by Id.
+    pub findings: Vec<Finding>,
+    pub duplicates_dropped: u64,
+    pub inventory: Inventory,
+    /// One row per task set, sorted by ARN.
+    pub rows: Vec<Row>,
+    pub aggregates: Aggregates,
+    pub exceptions: Vec<ExceptionRow>,
+    pub register_given: bool,
+    pub remediation: Vec<Remediation>,
+    pub history: History,
+    pub baseline: Option<Baseline>,
+}
+
+/// Why an analysis could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyseError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("the inputs hold no timestamp to date the evidence by: give --as-of")]
+    NoTimestamp,
+    #[error("aggregating the reconciliation: {0}")]
+    Aggregate(polars::prelude::PolarsError),
+}
+
+/// The newest timestamp in the evidence: the default `as_of`, so the pack never depends on the clock.
+fn newest_timestamp(findings: &[Finding], inventory: &Inventory) -> Option<DateTime<Utc>> {
+    findings
+        .iter()
+        .flat_map(|f| [f.updated_at, f.processed_at, f.last_observed_at])
+        .flatten()
+        .chain(inventory.newest_timestamp)
+        .max()
+}
+
+/// Runs every stage up to rendering.
+pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, AnalyseError> {
+    let ingested = ingest::ingest(inputs, &plan.ingest)?;
+    // History needs every copy of every finding (one per export); the current state needs one per Id.
+    let all_copies = ingested.findings.clone();
+    let (findings, duplicates) = crate::dedupe::by_id(ingested.findings);
+    let rows = reconcile::reconcile(&findings, &ingested.inventory);
+    let as_of = plan
+        .as_of
+        .or_else(|| newest_timestamp(&findings, &ingested.inventory))
+        .ok_or(AnalyseError::NoTimestamp)?;
+    let period = match &plan.period {
+        PeriodChoice::Given(p) => p.clone(),
+        PeriodChoice::QuarterOfAsOf => Period::quarter_containing(&as_of),
+    };
+    let aggregates = aggregate::aggregate(&rows).map_err(AnalyseError::Aggregate)?;
+    let register = plan.register.as_deref().unwrap_or_default();
+    let exceptions = exceptions::evaluate(&rows, register, &as_of);
+    let remediation = remediation::plan(&rows, &ingested.inventory);
+    let history = history::build(&all_copies, &rows, &period, &as_of);
+    let baseline = plan
+        .previous
+        .as_ref()
+        .map(|before| baseline::compare(before, &rows, &exceptions));
+    Ok(Analysis {
+        catalog: crate::catalog::catalog(),
+        as_of,
+        period,
+        inputs: ingested.inputs,
+        findings,
+        duplicates_dropped: duplicates as u64,
+        inventory: ingested.inventory,
+        rows,
+        aggregates,
+        exceptions,
+        register_given: plan.register.is_some(),
+        remediation,
+        history,
+        baseline,
+    })
+}

@@ -1,0 +1,77 @@
+//! `inspect`: what each input is, how many records it holds, and what is wrong with it.
+
+use crate::cli::InspectArgs;
+use crate::ingest::{self, InputReport, InputStatus, Inputs};
+use anyhow::{bail, Result};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// One input in one line.
+pub fn line(i: &InputReport) -> String {
+    let kind = if i.kind.is_empty() {
+        "-".to_string()
+    } else if i.gzip {
+        format!("{} (gzip)", i.kind)
+    } else {
+        i.kind.clone()
+    };
+    let head = format!(
+        "{}  {}  records {}  ECS.16 findings {}  task sets {}  problems {}",
+        i.path,
+        kind,
+        i.records_read(),
+        i.ecs16_findings,
+        i.task_sets,
+        i.problems.len()
+    );
+    match &i.status {
+        InputStatus::Used if i.threads > 1 => {
+            format!("{head}  (split across {} threads)", i.threads)
+        }
+        InputStatus::Used => head,
+        InputStatus::Rejected(why) => format!("{}  REJECTED  {why}", i.path),
+        InputStatus::Skipped(why) => format!("{}  skipped  {why}", i.path),
+    }
+}
+
+pub fn run(args: &InspectArgs) -> Result<ExitCode> {
+    let options = ingest::Options {
+        skip_bad_inputs: true,
+        jobs: ingest::default_jobs(),
+        ..Default::default()
+    };
+    let ingested = match ingest::ingest(&Inputs::Paths(args.inputs.clone()), &options) {
+        Ok(i) => i,
+        // Every file was rejected: still show each one.
+        Err(ingest::IngestError::NoInputs) => bail!("no input could be read"),
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = io::stdout().lock();
+    for i in &ingested.inputs {
+        writeln!(out, "{}", line(i))?;
+        for p in &i.problems {
+            writeln!(out, "    record {}: {}", p.record, p.message)?;
+        }
+    }
+    let sum = |f: fn(&InputReport) -> u64| ingested.inputs.iter().map(f).sum::<u64>();
+    let rejected = ingested
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.status, InputStatus::Rejected(_)))
+        .count();
+    writeln!(
+        out,
+        "total: {} files, {} rejected; records {}  ECS.16 findings {}  task sets {}  problems {}",
+        ingested.inputs.len(),
+        rejected,
+        sum(|i| i.records_read()),
+        sum(|i| i.ecs16_findings),
+        sum(|i| i.task_sets),
+        sum(|i| i.problems.len() as u64),
+    )?;
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

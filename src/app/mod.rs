@@ -1,0 +1,160 @@
+//! Runs the commands. `report` is the stages in order — plan, analyse (ingest → dedupe → reconcile →
+//! aggregate/history), render, manifest, pack — each handing the next a typed value.
+//!
+//! Exit codes: 0 done; 1 something the user asked to be told about was found (`--fail-on` outcomes, a pack
+//! that fails `verify`, `inspect` with unreadable files); 2 the run could not be done (bad input, bad usage,
+//! refused output).
+
+mod inspect;
+pub mod plan;
+
+use crate::analysis::aggregate::Aggregates;
+use crate::analysis::{self, Analysis};
+use crate::cli::{Cli, Command, ReportArgs, TemplatesArgs, VerifyArgs};
+use crate::ingest::InputStatus;
+use crate::reconcile::Outcome;
+use crate::render::{self, context, templates::Renderer, RenderOptions};
+use crate::{manifest, pack, time};
+use anyhow::{Context as _, Result};
+use clap::Parser;
+use plan::ReportPlan;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// The whole program: parse, run, map the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<io::Error>()
+        .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Report(args) => report(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Verify(args) => verify(&args),
+        Command::Templates(args) => templates(&args),
+    }
+}
+
+fn report(args: &ReportArgs) -> Result<ExitCode> {
+    let plan = ReportPlan::from_args(args)?;
+    let analysed = analysis::analyse(&plan.analysis, &plan.inputs);
+    if let Some(bar) = &plan.analysis.ingest.progress {
+        bar.finish_and_clear();
+    }
+    let analysis = analysed?;
+    let options = RenderOptions {
+        cover: plan.cover.clone(),
+        scratch_dir: Some(&plan.scratch_dir),
+    };
+    let mut files = render::render(&analysis, &plan.renderer, &options)?;
+    files.push(manifest::build(&analysis, &files, &plan.provenance));
+    files.sort_by(|x, y| x.path.cmp(&y.path));
+    if let Some(path) = &plan.dump_context {
+        let ctx = context::build(&analysis, &plan.cover);
+        std::fs::write(path, Renderer::context_json(&ctx))
+            .with_context(|| format!("{}: cannot be written", path.display()))?;
+    }
+    pack::write(&plan.out, &files, plan.force)?;
+    if plan.verbose {
+        for input in &analysis.inputs {
+            eprintln!("{}", inspect::line(input));
+            for p in &input.problems {
+                eprintln!("    record {}: {}", p.record, p.message);
+            }
+        }
+    }
+    if !plan.quiet {
+        print_outcomes(&plan, &analysis)?;
+    }
+    Ok(gate(&plan.fail_on, &analysis.aggregates))
+}
+
+/// The short outcome table on stdout at the end of a run.
+fn print_outcomes(plan: &ReportPlan, a: &Analysis) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "ECS.16 evidence pack written to {} (as of {}, period {})",
+        plan.out.display(),
+        time::format(&a.as_of),
+        a.period.label
+    )?;
+    writeln!(out, "{:<20} {:>9}", "outcome", "task sets")?;
+    for (o, n) in Outcome::ALL.iter().zip(a.aggregates.outcomes) {
+        writeln!(out, "{:<20} {:>9}", o.code(), n)?;
+    }
+    writeln!(out, "{:<20} {:>9}", "total", a.aggregates.total)?;
+    let count = |has: fn(&InputStatus) -> bool| a.inputs.iter().filter(|i| has(&i.status)).count();
+    let problems: usize = a.inputs.iter().map(|i| i.problems.len()).sum();
+    writeln!(
+        out,
+        "inputs: {} read, {} rejected; {} findings read, {} distinct ECS.16 ({} duplicates dropped); {} task sets in dumps; {problems} record problems",
+        count(|s| matches!(s, InputStatus::Used)),
+        count(|s| matches!(s, InputStatus::Rejected(_))),
+        a.inputs.iter().map(|i| i.findings_read).sum::<u64>(),
+        a.findings.len(),
+        a.duplicates_dropped,
+        a.inventory.task_sets.len(),
+    )
+}
+
+/// `--fail-on`: exit 1 when any task set has one of the listed outcomes, saying which and how many.
+fn gate(fail_on: &[Outcome], aggregates: &Aggregates) -> ExitCode {
+    let hits: Vec<String> = Outcome::ALL
+        .iter()
+        .zip(aggregates.outcomes)
+        .filter(|(o, n)| fail_on.contains(o) && *n > 0)
+        .map(|(o, n)| format!("{n} {}", o.code()))
+        .collect();
+    if hits.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("fail-on: {} (the pack was written)", hits.join(", "));
+    ExitCode::from(1)
+}
+
+fn templates(args: &TemplatesArgs) -> Result<ExitCode> {
+    let written = render::templates::write_out(&args.dir, args.force)?;
+    let mut out = io::stdout().lock();
+    for w in written {
+        writeln!(out, "wrote {w}")?;
+    }
+    writeln!(
+        out,
+        "use them with: ecs16-evidence report --templates {} ...",
+        args.dir.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(args: &VerifyArgs) -> Result<ExitCode> {
+    let v = manifest::verify(&args.pack)?;
+    let mut out = io::stdout().lock();
+    for line in v.lines() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(if v.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

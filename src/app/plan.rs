@@ -1,0 +1,187 @@
+//! The report's options, resolved and checked once, before any input is read (in the spirit of ripgrep's
+//! `HiArgs`): the output target, the templates, the exceptions register, the baseline, the period, `as_of`
+//! and the number of threads. A run that would be refused at the end is refused at the start, and
+//! everything downstream receives checked, typed values.
+
+use crate::analysis::baseline::{self, BaselineError};
+use crate::analysis::exceptions::{self, RegisterError};
+use crate::analysis::{AnalysisPlan, PeriodChoice};
+use crate::cli::ReportArgs;
+use crate::ingest::{self, Inputs};
+use crate::manifest::{self, FileEntry, Provenance, RunOptions, VerifyError};
+use crate::pack::{self, PackError};
+use crate::period::{Period, PeriodError};
+use crate::reconcile::Outcome;
+use crate::render::context::CoverText;
+use crate::render::templates::{Renderer, TemplateError};
+use crate::safe_fs::io_message;
+use std::path::{Path, PathBuf};
+
+/// An option that cannot be used, named with what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Output(#[from] PackError),
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    #[error("{path}: cannot be read: {}", io_message(cause))]
+    Unreadable { path: String, cause: std::io::Error },
+    #[error(transparent)]
+    BaselineUnverifiable(#[from] VerifyError),
+    #[error("{path}: the baseline pack does not match its manifest ({}); it cannot be used as a baseline", .differences.join("; "))]
+    BaselineDiffers {
+        path: String,
+        differences: Vec<String>,
+    },
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+}
+
+/// Everything a `report` run does, decided.
+pub struct ReportPlan {
+    pub inputs: Inputs,
+    pub analysis: AnalysisPlan,
+    pub renderer: Renderer,
+    pub cover: CoverText,
+    pub provenance: Provenance,
+    pub out: PathBuf,
+    pub force: bool,
+    /// Where the workbook writer may keep scratch files: the folder the pack goes into (writable, unlike,
+    /// perhaps, `$TMPDIR`).
+    pub scratch_dir: PathBuf,
+    pub dump_context: Option<PathBuf>,
+    pub fail_on: Vec<Outcome>,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// The options that shape the pack's content, as recorded in its manifest.
+fn run_options(args: &ReportArgs) -> RunOptions {
+    let shown = |p: &PathBuf| p.display().to_string();
+    RunOptions {
+        inputs: args.inputs.iter().map(shown).collect(),
+        as_of: args.as_of.as_ref().map(crate::time::format),
+        period: args.period.as_ref().map(|p| p.label.clone()),
+        from: args.from.map(|d| d.to_string()),
+        to: args.to.map(|d| d.to_string()),
+        exceptions: args.exceptions.as_ref().map(shown),
+        skip_bad_inputs: args.skip_bad_inputs,
+        fail_on: args.fail_on.iter().map(|o| o.code().to_string()).collect(),
+        org: args.org.clone(),
+        assessor: args.assessor.clone(),
+        templates: args.templates.as_ref().map(shown),
+        baseline: args.baseline.as_ref().map(shown),
+    }
+}
+
+/// A bar of bytes read on stderr, only when stderr is a terminal and the run is not quiet.
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template(
+        "reading {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// The register's entries and its file entry for the manifest.
+fn register(path: &Path) -> Result<(Vec<exceptions::RegisterEntry>, FileEntry), PlanError> {
+    let entries = exceptions::load(path)?;
+    let (sha256, size) = crate::digest::hash_file(path).map_err(|cause| PlanError::Unreadable {
+        path: path.display().to_string(),
+        cause,
+    })?;
+    let entry = FileEntry {
+        path: path.display().to_string(),
+        sha256,
+        size,
+    };
+    Ok((entries, entry))
+}
+
+/// A previous pack, verified against its manifest first, then read.
+fn previous_pack(path: &Path) -> Result<baseline::PreviousPack, PlanError> {
+    let v = manifest::verify(path)?;
+    if !v.ok() {
+        return Err(PlanError::BaselineDiffers {
+            path: path.display().to_string(),
+            differences: v.lines(),
+        });
+    }
+    Ok(baseline::load(path)?)
+}
+
+fn period(args: &ReportArgs) -> Result<PeriodChoice, PlanError> {
+    Ok(match (&args.period, args.from, args.to) {
+        (Some(p), _, _) => PeriodChoice::Given(p.clone()),
+        (None, Some(from), Some(to)) => PeriodChoice::Given(Period::range(from, to)?),
+        _ => PeriodChoice::QuarterOfAsOf,
+    })
+}
+
+impl ReportPlan {
+    pub fn from_args(args: &ReportArgs) -> Result<ReportPlan, PlanError> {
+        pack::check_target(&args.out, args.force)?;
+        let renderer = match &args.templates {
+            Some(dir) => Renderer::with_overrides(dir)?,
+            None => Renderer::built_in()?,
+        };
+        let (register, register_file) = match &args.exceptions {
+            Some(path) => {
+                let (entries, file) = register(path)?;
+                (Some(entries), Some(file))
+            }
+            None => (None, None),
+        };
+        let previous = args.baseline.as_deref().map(previous_pack).transpose()?;
+        let mut ingest = ingest::Options {
+            skip_bad_inputs: args.skip_bad_inputs,
+            exclude: vec![args.out.clone()],
+            jobs: args.jobs.map_or_else(ingest::default_jobs, usize::from),
+            progress: progress_bar(args.quiet),
+            ..Default::default()
+        };
+        if let Some(n) = args.split_min_bytes {
+            ingest.split_min_bytes = n;
+        }
+        let scratch_dir = match args.out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Ok(ReportPlan {
+            inputs: Inputs::Paths(args.inputs.clone()),
+            analysis: AnalysisPlan {
+                ingest,
+                as_of: args.as_of,
+                period: period(args)?,
+                register,
+                previous,
+            },
+            renderer,
+            cover: CoverText {
+                org: args.org.clone(),
+                assessor: args.assessor.clone(),
+            },
+            provenance: Provenance {
+                options: run_options(args),
+                register: register_file,
+            },
+            out: args.out.clone(),
+            force: args.force,
+            scratch_dir,
+            dump_context: args.dump_context.clone(),
+            fail_on: args.fail_on.clone(),
+            quiet: args.quiet,
+            verbose: args.verbose,
+        })
+    }
+}
