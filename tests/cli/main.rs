@@ -5,6 +5,7 @@ mod support;
 
 mod browser;
 mod cmd;
+mod collector;
 mod contract;
 mod determinism;
 mod errors;
