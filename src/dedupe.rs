@@ -77,6 +77,8 @@ mod tests {
             exported_at: None,
             note: None,
             related_requirements: vec![],
+            flags: vec![],
+            readings: vec![],
             origin: Origin { input, record: 1 },
         }
     }

@@ -112,7 +112,7 @@ fn input_entries(inputs: &[InputReport]) -> Vec<InputEntry> {
             status: i.status.as_str().to_string(),
             why: i.status.why().map(str::to_string),
             records_read: i.records_read(),
-            records_used: i.records_used(),
+            records_used: i.records_used,
         })
         .collect()
 }

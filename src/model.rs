@@ -160,11 +160,19 @@ pub struct Finding {
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub processed_at: Option<DateTime<Utc>>,
-    /// When the export holding this copy was taken: the EventBridge event time, else the newest
-    /// `UpdatedAt`/`ProcessedAt` of the ECS.16 findings in the same file. Dates the snapshot for history.
+    /// When the export holding this copy was taken: the EventBridge event time, else the newest time a
+    /// service stamped on any finding of the same file (`ProcessedAt`, OCSF `time`). Dates the snapshot for
+    /// history. Never a time the finding's provider set (`UpdatedAt`, `LastObservedAt`, …): one forged
+    /// value there must not move the evidence in time.
     pub exported_at: Option<DateTime<Utc>>,
     pub note: Option<Note>,
     pub related_requirements: Vec<String>,
+    /// What reading the record noticed: fields that could not be read, repairs, duplicate keys, values
+    /// kept verbatim. Listed beside the finding in every table.
+    pub flags: Vec<String>,
+    /// Where the record offered two readings of a field that decides the outcome (a key given twice), the
+    /// more exposed one was taken; each such choice in words, for the row's reason.
+    pub readings: Vec<String>,
     pub origin: Origin,
 }
 
@@ -215,6 +223,11 @@ pub struct TaskSet {
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub load_balancers: Vec<LoadBalancer>,
+    /// What reading the record noticed (fields that could not be read, duplicate keys, unknown values).
+    pub flags: Vec<String>,
+    /// Choices of the more exposed reading, in words, for the row's reason (a key given twice, or two
+    /// descriptions of the same moment that disagree).
+    pub readings: Vec<String>,
     pub origin: Origin,
 }
 
@@ -231,6 +244,16 @@ pub struct Inventory {
     pub missing_services: BTreeSet<ServiceKey>,
     /// Newest timestamp in the dumps; part of `as_of`.
     pub newest_timestamp: Option<DateTime<Utc>>,
+    /// Older descriptions of a task set that a newer one replaced, kept as its history.
+    pub earlier: BTreeMap<String, Vec<TaskSet>>,
+}
+
+/// A record that may be an ECS.16 finding but whose task set or status cannot be read: it cannot be placed,
+/// so it is counted, and the population cannot be shown complete while there is one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct UnreadableFinding {
+    pub origin: Origin,
+    pub why: String,
 }
 
 /// A record that could not be used. It is counted and listed; it never stops the run.

@@ -23,6 +23,23 @@ pub enum TimeError {
     NotFinite(f64),
     #[error("timestamp {0} is out of range")]
     OutOfRange(f64),
+    #[error("timestamp {0} is before 2015 or after 2099, outside any evidence this tool reads")]
+    OutsideEvidenceYears(String),
+}
+
+/// The years evidence of this kind can carry: Security Hub and AWS Config post-date 2015, and a date past
+/// 2099 is not a real one. A time outside them is a problem of its record and never dates anything (one
+/// forged `9999-12-31` must not move the assessment period).
+pub const EVIDENCE_YEARS: std::ops::RangeInclusive<i32> = 2015..=2099;
+
+/// The time, when it falls in [`EVIDENCE_YEARS`].
+pub fn within_evidence_years(t: DateTime<Utc>) -> Result<DateTime<Utc>, TimeError> {
+    use chrono::Datelike;
+    if EVIDENCE_YEARS.contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(TimeError::OutsideEvidenceYears(format(&t)))
+    }
 }
 
 /// Parses a timestamp given as a JSON value: a string (RFC 3339 / ISO 8601) or a number of epoch seconds.

@@ -184,6 +184,7 @@ mod tests {
             note_updated_by: String::new(),
             note_updated_at: None,
             related_requirements: vec![],
+            record_problems: vec![],
             reason: String::new(),
         }
     }

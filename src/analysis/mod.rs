@@ -13,7 +13,7 @@ pub mod remediation;
 
 use crate::catalog::Catalog;
 use crate::ingest::{self, IngestError, InputReport, Inputs};
-use crate::model::{Finding, Inventory};
+use crate::model::{Finding, Inventory, UnreadableFinding};
 use crate::period::Period;
 use crate::reconcile::{self, Row};
 use aggregate::Aggregates;
@@ -53,6 +53,8 @@ pub struct Analysis {
     /// Every distinct ECS.16 finding (one per Id), sorted by Id.
     pub findings: Vec<Finding>,
     pub duplicates_dropped: u64,
+    /// Records that may be ECS.16 findings but whose task set or status cannot be read.
+    pub unreadable_findings: Vec<UnreadableFinding>,
     pub inventory: Inventory,
     /// One row per task set, sorted by ARN.
     pub rows: Vec<Row>,
@@ -69,33 +71,33 @@ pub struct Analysis {
 pub enum AnalyseError {
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    #[error("the inputs hold no timestamp to date the evidence by: give --as-of")]
+    #[error("the inputs hold no time a service stamped (ProcessedAt, an EventBridge or OCSF time, a dump's createdAt or updatedAt) to date the evidence by: give --as-of")]
     NoTimestamp,
     #[error("aggregating the reconciliation: {0}")]
     Aggregate(polars::prelude::PolarsError),
 }
 
-/// The newest timestamp in the evidence: the default `as_of`, so the pack never depends on the clock.
-fn newest_timestamp(findings: &[Finding], inventory: &Inventory) -> Option<DateTime<Utc>> {
-    findings
-        .iter()
-        .flat_map(|f| [f.updated_at, f.processed_at, f.last_observed_at])
-        .flatten()
-        .chain(inventory.newest_timestamp)
-        .max()
+/// The default `as_of`: the newest time a service stamped on the evidence — `ProcessedAt`, an event's
+/// `time` or an OCSF `time` on any finding read, whatever its control, and the dumps' own times — so the
+/// pack never depends on the clock, nor on a time a finding's provider chose (`UpdatedAt`,
+/// `LastObservedAt`, …), which one forged value could push to 9999.
+fn newest_stamp(ingested: &ingest::Ingested) -> Option<DateTime<Utc>> {
+    ingested
+        .newest_stamp
+        .max(ingested.inventory.newest_timestamp)
 }
 
 /// Runs every stage up to rendering.
 pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, AnalyseError> {
     let ingested = ingest::ingest(inputs, &plan.ingest)?;
+    let as_of = plan
+        .as_of
+        .or_else(|| newest_stamp(&ingested))
+        .ok_or(AnalyseError::NoTimestamp)?;
     // History needs every copy of every finding (one per export); the current state needs one per Id.
     let all_copies = ingested.findings.clone();
     let (findings, duplicates) = crate::dedupe::by_id(ingested.findings);
     let rows = reconcile::reconcile(&findings, &ingested.inventory);
-    let as_of = plan
-        .as_of
-        .or_else(|| newest_timestamp(&findings, &ingested.inventory))
-        .ok_or(AnalyseError::NoTimestamp)?;
     let period = match &plan.period {
         PeriodChoice::Given(p) => p.clone(),
         PeriodChoice::QuarterOfAsOf => Period::quarter_containing(&as_of),
@@ -116,6 +118,7 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         inputs: ingested.inputs,
         findings,
         duplicates_dropped: duplicates as u64,
+        unreadable_findings: ingested.unreadable_findings,
         inventory: ingested.inventory,
         rows,
         aggregates,

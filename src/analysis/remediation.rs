@@ -263,6 +263,8 @@ mod tests {
                     container_name: Some("web".into()),
                     container_port: Some(8080),
                 }],
+                flags: vec![],
+                readings: vec![],
                 origin: Origin {
                     input: 0,
                     record: 1,

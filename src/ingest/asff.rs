@@ -6,8 +6,9 @@
 //! Security Hub has no task-set details type, so the task set is found by its ARN in `Resources[].Id`,
 //! whatever `Resources[].Type` says.
 
-use super::fields::{at, FieldError, Fields};
+use super::fields::{at, Fields};
 use super::problem::{FindingProblem, RecordError};
+use super::record::{self, Parsed};
 use crate::arn::TaskSetArn;
 use crate::model::{
     ComplianceStatus, ControlIdSource, Finding, FindingFormat, Note, Origin, RecordState,
@@ -20,19 +21,12 @@ pub use crate::model::CONTROL_ID;
 /// The result of reading one finding.
 #[derive(Debug)]
 pub enum Selection {
-    /// An ECS.16 finding, with what is worth flagging about it.
-    Ecs16(Box<Finding>, Flags),
+    /// An ECS.16 finding; what is worth flagging about it is in its `flags`.
+    Ecs16(Box<Finding>),
+    /// An ECS.16 finding whose task set or status cannot be read: it cannot be placed, so it is counted.
+    Unreadable(RecordError),
     /// A finding of another control (or not a control finding at all): counted, then dropped.
     OtherControl,
-}
-
-/// What reading an ECS.16 finding or a task set noticed, beside the values it kept.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Flags {
-    /// Values kept verbatim that this tool does not know (an unknown status, say), in words.
-    pub notes: Vec<String>,
-    /// Fields that could not be read (wrong type, not a date, …), in reading order.
-    pub unreadable: Vec<FieldError>,
 }
 
 /// A required string field: its text, or why the record cannot do without it.
@@ -51,9 +45,20 @@ pub fn required<'v>(
     }
 }
 
-/// The control id of an ASFF finding and where it was read from.
-pub fn control_id(v: &Value) -> Result<Option<(String, ControlIdSource)>, RecordError> {
-    let mut f = Fields::of(v);
+/// The control id of an ASFF finding and where it was read from. A `SecurityControlId` given twice that
+/// names this control once counts as this control: an ECS.16 finding is never let go on a duplicate key.
+pub fn control_id(p: &Parsed) -> Result<Option<(String, ControlIdSource)>, RecordError> {
+    let named_twice = record::readings(p, &["Compliance", "SecurityControlId"]).len() > 1;
+    if named_twice
+        && record::readings(p, &["Compliance", "SecurityControlId"])
+            .contains(&&Value::from(CONTROL_ID))
+    {
+        return Ok(Some((
+            CONTROL_ID.to_string(),
+            ControlIdSource::SecurityControlId,
+        )));
+    }
+    let mut f = Fields::of(&p.value);
     let found = if let Some(id) = f.str(&["Compliance", "SecurityControlId"]) {
         Some((id.to_string(), ControlIdSource::SecurityControlId))
     } else if let Some(suffix) = f
@@ -114,78 +119,120 @@ fn task_set_resource(
     Err(FindingProblem::NotATaskSet(first.to_string()))
 }
 
-/// Reads one ASFF finding. `Err` is a record-level problem: the record cannot be used.
-pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
-    let Some((control_id, control_id_source)) = control_id(v)? else {
+/// Exposure order of `Compliance.Status` readings: FAILED first, then anything that is not a verdict, then
+/// PASSED.
+pub fn status_rank(s: &str) -> u8 {
+    match s {
+        "FAILED" => 0,
+        "PASSED" => 2,
+        _ => 1,
+    }
+}
+
+/// Exposure order of `Workflow.Status` readings: anything but SUPPRESSED first (an exposure nobody accepted).
+pub fn workflow_rank(s: &str) -> u8 {
+    u8::from(s == "SUPPRESSED")
+}
+
+/// Exposure order of `RecordState` readings: ACTIVE (current state) first.
+pub fn record_state_rank(s: &str) -> u8 {
+    u8::from(s != "ACTIVE")
+}
+
+/// Reads one ASFF finding. `Err` is a record-level problem of a record that may not be an ECS.16 finding.
+pub fn normalize(p: &Parsed, origin: Origin) -> Result<Selection, RecordError> {
+    let Some((control_id, control_id_source)) = control_id(p)? else {
         return Ok(Selection::OtherControl);
     };
     if control_id != CONTROL_ID {
         return Ok(Selection::OtherControl);
     }
+    let v = &p.value;
     let mut f = Fields::of(v);
     let Some(id) = f.str(&["Id"]) else {
-        return Err(match f.into_problems().into_iter().next() {
-            Some(p) => RecordError::Field(p),
-            None => RecordError::FindingWithoutId("Id"),
-        });
+        return Ok(Selection::Unreadable(
+            match f.into_problems().into_iter().next() {
+                Some(p) => RecordError::Field(p),
+                None => RecordError::FindingWithoutId("Id"),
+            },
+        ));
     };
-    let problem = |problem: FindingProblem| RecordError::Finding {
-        id: id.to_string(),
-        problem,
+    let unreadable = |problem: FindingProblem| {
+        Ok(Selection::Unreadable(RecordError::Finding {
+            id: id.to_string(),
+            problem,
+        }))
     };
     let resources = match at(v, &["Resources"]) {
         Some(Value::Array(r)) if !r.is_empty() => r,
-        Some(Value::Array(_)) | None => {
-            return Err(problem(FindingProblem::NoResources("Resources")))
+        None if record::left_out(p, "Resources").is_some() => {
+            return unreadable(FindingProblem::LeftOut(
+                record::left_out(p, "Resources").unwrap_or_default(),
+            ))
         }
-        Some(_) => return Err(problem(FindingProblem::ResourcesNotAList("Resources"))),
+        Some(Value::Array(_)) | None => {
+            return unreadable(FindingProblem::NoResources("Resources"))
+        }
+        Some(_) => return unreadable(FindingProblem::ResourcesNotAList("Resources")),
     };
-    let (task_set_arn, arn, resource_type) =
-        task_set_resource(&mut f, resources).map_err(problem)?;
-    let status_text =
-        required(&mut f, &["Compliance", "Status"], "Compliance.Status").map_err(problem)?;
-    let mut flags = Flags::default();
+    let (task_set_arn, arn, resource_type) = match task_set_resource(&mut f, resources) {
+        Ok(found) => found,
+        Err(problem) => return unreadable(problem),
+    };
+    let mut readings = Vec::new();
+    let (status, said) = record::most_exposed(p, &["Compliance", "Status"], status_rank);
+    readings.extend(said);
+    let status_text = match status {
+        Some(s) => s,
+        None => {
+            return unreadable(
+                required(&mut f, &["Compliance", "Status"], "Compliance.Status")
+                    .err()
+                    .unwrap_or(FindingProblem::Missing("Compliance.Status")),
+            )
+        }
+    };
+    let mut flags = record::flags(p);
     let compliance_status = ComplianceStatus::parse(status_text);
     if !compliance_status.is_known() {
-        flags.notes.push(format!(
-            "ECS.16 finding {id}: unknown Compliance.Status {status_text:?} kept verbatim (not a usable verdict)"
+        flags.push(format!(
+            "unknown Compliance.Status {status_text:?} kept verbatim (not a usable verdict)"
         ));
     }
-    let workflow_status = f.str(&["Workflow", "Status"]).map(WorkflowStatus::parse);
+    let (workflow, said) = record::most_exposed(p, &["Workflow", "Status"], workflow_rank);
+    readings.extend(said);
+    f.str(&["Workflow", "Status"]);
+    let workflow_status = workflow.map(WorkflowStatus::parse);
     if let Some(WorkflowStatus::Other(w)) = &workflow_status {
-        flags.notes.push(format!(
-            "ECS.16 finding {id}: unknown Workflow.Status {w:?} kept verbatim"
-        ));
+        flags.push(format!("unknown Workflow.Status {w:?} kept verbatim"));
     }
-    let record_state = match f.str(&["RecordState"]) {
+    let (state, said) = record::most_exposed(p, &["RecordState"], record_state_rank);
+    readings.extend(said);
+    f.str(&["RecordState"]);
+    let record_state = match state {
         Some(s) => RecordState::parse(s),
         None => {
-            flags.notes.push(format!(
-                "ECS.16 finding {id}: no RecordState; taken as ACTIVE"
-            ));
+            flags.push("no RecordState; taken as ACTIVE".to_string());
             RecordState::Active
         }
     };
     if let RecordState::Other(s) = &record_state {
-        flags.notes.push(format!(
-            "ECS.16 finding {id}: unknown RecordState {s:?} kept verbatim (treated as history, not current state)"
+        flags.push(format!(
+            "unknown RecordState {s:?} kept verbatim (treated as history, not current state)"
         ));
     }
-    if at(v, &["UpdatedAt"]).is_none() {
-        return Err(problem(FindingProblem::Missing("UpdatedAt")));
-    }
     let updated_at = f.time(&["UpdatedAt"]);
+    if at(v, &["UpdatedAt"]).is_none() && record::left_out(p, "UpdatedAt").is_none() {
+        flags.push("no UpdatedAt".to_string());
+    }
     let note = at(v, &["Note"]).is_some().then(|| Note {
-        text: f.str(&["Note", "Text"]).unwrap_or_default().to_string(),
-        updated_by: f
-            .str(&["Note", "UpdatedBy"])
-            .unwrap_or_default()
-            .to_string(),
+        text: f.text(&["Note", "Text"]).unwrap_or_default(),
+        updated_by: f.text(&["Note", "UpdatedBy"]).unwrap_or_default(),
         updated_at: f.time(&["Note", "UpdatedAt"]),
     });
     let generator_id = f.str(&["GeneratorId"]).unwrap_or_default();
     let standards_arn = f.str(&["ProductFields", "StandardsArn"]);
-    let finding = Finding {
+    let mut finding = Finding {
         id: id.to_string(),
         format: FindingFormat::Asff,
         control_id,
@@ -195,12 +242,12 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
         task_set_arn,
         resource_type,
         account_id: arn.account_id.clone(),
-        account_name: f.string(&["AwsAccountName"]),
+        account_name: f.text(&["AwsAccountName"]).filter(|s| !s.is_empty()),
         region: arn.region.clone(),
         cluster: arn.cluster.clone(),
         service: arn.service.clone(),
-        title: f.str(&["Title"]).unwrap_or_default().to_string(),
-        severity: f.string(&["Severity", "Label"]),
+        title: f.text(&["Title"]).unwrap_or_default(),
+        severity: f.text(&["Severity", "Label"]).filter(|s| !s.is_empty()),
         compliance_status,
         workflow_status,
         record_state,
@@ -212,16 +259,25 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
         exported_at: None,
         note,
         related_requirements: f.list(&["Compliance", "RelatedRequirements"]),
+        flags: Vec::new(),
+        readings,
         origin,
     };
-    flags.unreadable = f.into_problems();
-    Ok(Selection::Ecs16(Box::new(finding), flags))
+    // Unreadable fields first, in reading order: they matter most to the reader of the flags.
+    let mut all: Vec<String> = f.into_problems().iter().map(ToString::to_string).collect();
+    all.append(&mut flags);
+    finding.flags = all;
+    Ok(Selection::Ecs16(Box::new(finding)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn parsed(v: &Value) -> Parsed {
+        record::parse(&v.to_string()).unwrap()
+    }
 
     const ORIGIN: Origin = Origin {
         input: 0,
@@ -249,9 +305,17 @@ mod tests {
     }
 
     fn select(v: &Value) -> Finding {
-        match normalize(v, ORIGIN).unwrap() {
-            Selection::Ecs16(f, _) => *f,
-            Selection::OtherControl => panic!("not selected"),
+        match normalize(&parsed(v), ORIGIN).unwrap() {
+            Selection::Ecs16(f) => *f,
+            other => panic!("not selected: {other:?}"),
+        }
+    }
+
+    /// Why an ECS.16 finding cannot be placed.
+    fn unreadable(v: &Value) -> String {
+        match normalize(&parsed(v), ORIGIN).unwrap() {
+            Selection::Unreadable(e) => e.to_string(),
+            other => panic!("not unreadable: {other:?}"),
         }
     }
 
@@ -277,15 +341,15 @@ mod tests {
         ecs2["Compliance"]["SecurityControlId"] = json!("ECS.2");
         ecs2["GeneratorId"] = json!("security-control/ECS.2");
         assert!(matches!(
-            normalize(&ecs2, ORIGIN).unwrap(),
+            normalize(&parsed(&ecs2), ORIGIN).unwrap(),
             Selection::OtherControl
         ));
         // SecurityControlId wins over a GeneratorId that would say otherwise.
         let mut odd = finding();
         odd["GeneratorId"] = json!("security-control/ECS.2");
         assert!(matches!(
-            normalize(&odd, ORIGIN).unwrap(),
-            Selection::Ecs16(..)
+            normalize(&parsed(&odd), ORIGIN).unwrap(),
+            Selection::Ecs16(_)
         ));
     }
 
@@ -316,34 +380,62 @@ mod tests {
     fn unusable_records_say_why() {
         let mut none = finding();
         none["Resources"] = json!([]);
-        assert!(normalize(&none, ORIGIN)
-            .unwrap_err()
-            .to_string()
-            .contains("no Resources"));
+        assert!(unreadable(&none).contains("no Resources"));
         let mut acct = finding();
         acct["Resources"] = json!([{"Type": "AwsAccount", "Id": "AWS::::Account:111122223333"}]);
-        assert!(normalize(&acct, ORIGIN)
-            .unwrap_err()
-            .to_string()
-            .contains("not an ECS task set ARN"));
+        assert!(unreadable(&acct).contains("not an ECS task set ARN"));
         let mut num = finding();
         num["Compliance"]["Status"] = json!(3);
-        assert!(normalize(&num, ORIGIN)
-            .unwrap_err()
-            .to_string()
-            .contains("Compliance.Status is a number, expected a string"));
+        assert!(unreadable(&num).contains("Compliance.Status is a number, expected a string"));
+    }
+
+    #[test]
+    fn a_bad_field_is_flagged_and_the_finding_kept() {
+        let mut v = finding();
+        v["UpdatedAt"] = json!("2026-02-30T00:00:00Z");
+        v["Note"]["UpdatedAt"] = json!(12);
+        let f = select(&v);
+        assert_eq!(f.updated_at, None);
+        assert_eq!(f.compliance_status, ComplianceStatus::Failed);
+        assert_eq!(
+            f.flags,
+            [
+                "UpdatedAt: timestamp \"2026-02-30T00:00:00Z\" is not RFC 3339 / ISO 8601",
+                "Note.UpdatedAt: timestamp 1970-01-01T00:00:12Z is before 2015 or after 2099, outside any evidence this tool reads"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_status_given_twice_is_read_the_more_exposed_way() {
+        let text = r#"{"SchemaVersion": "2018-10-08", "Id": "f1", "GeneratorId": "security-control/ECS.16",
+            "UpdatedAt": "2026-09-01T00:00:00Z", "RecordState": "ACTIVE",
+            "Resources": [{"Type": "Other", "Id": "arn:aws:ecs:eu-west-1:111122223333:task-set/c/s/ecs-svc/1"}],
+            "Compliance": {"Status": "FAILED"}, "Compliance": {"Status": "PASSED"}}"#;
+        let Selection::Ecs16(f) = normalize(&record::parse(text).unwrap(), ORIGIN).unwrap() else {
+            panic!()
+        };
+        assert_eq!(f.compliance_status, ComplianceStatus::Failed);
+        assert_eq!(
+            f.readings,
+            ["Compliance.Status is given 2 ways (FAILED, PASSED); read as FAILED, the more exposed reading"]
+        );
+        assert!(f
+            .flags
+            .iter()
+            .any(|x| x.contains("the key Compliance is given 2 times")));
     }
 
     #[test]
     fn unknown_status_is_kept_verbatim_with_a_note() {
         let mut v = finding();
         v["Compliance"]["Status"] = json!("ERRORED");
-        match normalize(&v, ORIGIN).unwrap() {
-            Selection::Ecs16(f, flags) => {
+        match normalize(&parsed(&v), ORIGIN).unwrap() {
+            Selection::Ecs16(f) => {
                 assert_eq!(f.compliance_status.as_str(), "ERRORED");
-                assert!(flags.notes[0].contains("ERRORED"));
+                assert!(f.flags[0].contains("ERRORED"));
             }
-            Selection::OtherControl => panic!(),
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -5,12 +5,13 @@
 //! Findings whose raw text never mentions the control are counted and dropped without a full parse; any
 //! `\u` escape in the text disables that shortcut, because `\u0045CS.16` spells the control too.
 
-use super::asff::Flags;
-use super::problem::{FindingProblem, RecordError};
+use super::asff::Selection;
+use super::record::{self, Parsed};
 use super::stream::{describe_keys, Recognised, Sink};
 use super::{asff, ecs, ocsf};
 use crate::arn::ServiceKey;
-use crate::model::{Finding, Origin, RecordProblem, TaskSet};
+use crate::model::{Finding, Origin, RecordProblem, TaskSet, UnreadableFinding};
+use chrono::{DateTime, Utc};
 use memchr::memmem;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +27,8 @@ pub struct FileCollector {
     pub first_non_finding: Option<String>,
     pub ocsf_seen: bool,
     pub findings: Vec<Finding>,
+    /// Records that may be ECS.16 findings but cannot be placed (their task set or status unreadable).
+    pub unreadable: Vec<UnreadableFinding>,
     pub task_sets: Vec<TaskSet>,
     pub services_read: u64,
     pub failures_read: u64,
@@ -36,15 +39,19 @@ pub struct FileCollector {
     pub missing_task_sets: BTreeMap<String, String>,
     pub missing_services: BTreeSet<ServiceKey>,
     pub problems: Vec<RecordProblem>,
-    /// Newest `UpdatedAt`/`ProcessedAt` of the findings of other controls (read without a full parse).
-    newest_other: Option<chrono::DateTime<chrono::Utc>>,
+    /// Services and failures that could not be read (they are counted as read, not as used).
+    unusable_inventory: u64,
+    /// The newest time a service stamped on any record of the file (`ProcessedAt`, an event's `time`, an
+    /// OCSF `time`), whatever its control: dates the export.
+    pub newest_stamp: Option<DateTime<Utc>>,
 }
 
-/// The newest `"UpdatedAt"` / `"ProcessedAt"` string value in raw finding text, found by byte search so
-/// findings of other controls can date their export without being parsed.
-pub fn newest_stamp(raw: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+/// The newest service-stamped time in raw finding text (`"ProcessedAt"`, OCSF `"time_dt"`), found by byte
+/// search so findings of other controls can date their export without being parsed. Provider-set times
+/// (`UpdatedAt`, …) are never used, and a time outside the evidence years never counts.
+pub fn newest_stamp(raw: &[u8]) -> Option<DateTime<Utc>> {
     let mut newest = None;
-    for key in [&*UPDATED_AT, &*PROCESSED_AT] {
+    for key in [&*PROCESSED_AT, &*TIME_DT] {
         for at in key.find_iter(raw) {
             let rest = &raw[at + key.needle().len()..];
             let rest = &rest[..rest.len().min(64)];
@@ -55,12 +62,11 @@ pub fn newest_stamp(raw: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
             let Some(close) = value.iter().position(|b| *b == b'"') else {
                 continue;
             };
-            if let Ok(t) = std::str::from_utf8(&value[..close])
-                .map_err(|_| ())
-                .and_then(|s| crate::time::parse_str(s).map_err(|_| ()))
-            {
-                newest = newest.max(Some(t));
-            }
+            let stamp = std::str::from_utf8(&value[..close])
+                .ok()
+                .and_then(|s| crate::time::parse_str(s).ok())
+                .and_then(|t| crate::time::within_evidence_years(t).ok());
+            newest = newest.max(stamp);
         }
     }
     newest
@@ -87,8 +93,16 @@ static SCHEMA_VERSION: Finder = LazyLock::new(|| memmem::Finder::new(b"\"SchemaV
 static GENERATOR_ID: Finder = LazyLock::new(|| memmem::Finder::new(b"\"GeneratorId\""));
 static CLASS_UID: Finder = LazyLock::new(|| memmem::Finder::new(b"\"class_uid\""));
 static DETAIL_TYPE: Finder = LazyLock::new(|| memmem::Finder::new(b"\"detail-type\""));
-static UPDATED_AT: Finder = LazyLock::new(|| memmem::Finder::new(b"\"UpdatedAt\""));
 static PROCESSED_AT: Finder = LazyLock::new(|| memmem::Finder::new(b"\"ProcessedAt\""));
+static TIME_DT: Finder = LazyLock::new(|| memmem::Finder::new(b"\"time_dt\""));
+
+/// A service-stamped time of a parsed record, when it has one.
+fn stamp_of(v: &Value, keys: &[&str]) -> Option<DateTime<Utc>> {
+    keys.iter()
+        .filter_map(|k| v.get(*k))
+        .find_map(|t| crate::time::parse_value(t).ok())
+        .and_then(|t| crate::time::within_evidence_years(t).ok())
+}
 
 impl FileCollector {
     pub fn new(input: usize) -> Self {
@@ -117,6 +131,7 @@ impl FileCollector {
         }
         self.ocsf_seen |= o.ocsf_seen;
         self.findings.extend(o.findings);
+        self.unreadable.extend(o.unreadable);
         self.task_sets.extend(o.task_sets);
         self.services_read += o.services_read;
         self.failures_read += o.failures_read;
@@ -126,7 +141,8 @@ impl FileCollector {
         self.missing_task_sets.extend(o.missing_task_sets);
         self.missing_services.extend(o.missing_services);
         self.problems.extend(o.problems);
-        self.newest_other = self.newest_other.max(o.newest_other);
+        self.newest_stamp = self.newest_stamp.max(o.newest_stamp);
+        self.unusable_inventory += o.unusable_inventory;
     }
 
     fn next_origin(&mut self) -> Origin {
@@ -141,98 +157,134 @@ impl FileCollector {
         self.problems.push(RecordProblem { record, message });
     }
 
+    fn stamped(&mut self, t: Option<DateTime<Utc>>) {
+        self.newest_stamp = self.newest_stamp.max(t);
+    }
+
+    /// A record that may be an ECS.16 finding and cannot be placed: listed and counted.
+    fn unreadable_ecs16(&mut self, origin: Origin, why: String) {
+        self.problem(origin.record, why.clone());
+        self.unreadable.push(UnreadableFinding { origin, why });
+    }
+
+    /// One record's text: read (with duplicate keys seen and bad values salvaged), then classified. A
+    /// record that is neither a finding nor an event is listed as a problem when `list_neither` (an
+    /// element of a findings list); a top-level object that is neither makes the file unreadable instead.
+    fn record_text(&mut self, raw: &str, origin: Origin, list_neither: bool) -> Recognised {
+        match record::parse(raw) {
+            Ok(p) => {
+                let recognised = self.classify(&p, origin, raw.as_bytes());
+                if recognised == Recognised::Neither {
+                    self.non_findings += 1;
+                    let what = describe_value(&p.value);
+                    if list_neither {
+                        self.problem(origin.record, format!("not a finding: {what}"));
+                    }
+                    self.first_non_finding.get_or_insert(what);
+                }
+                recognised
+            }
+            Err(e) => {
+                self.non_findings += 1;
+                self.first_non_finding.get_or_insert(e.to_string());
+                if may_mention_control(raw.as_bytes()) {
+                    self.unreadable_ecs16(
+                        origin,
+                        format!("a record that may be an ECS.16 finding: {e}"),
+                    );
+                } else {
+                    self.problem(origin.record, e.to_string());
+                }
+                Recognised::Neither
+            }
+        }
+    }
+
     /// A finding of either format, or an EventBridge event carrying findings.
-    fn classify(&mut self, v: Value, origin: Origin) -> Recognised {
+    fn classify(&mut self, p: &Parsed, origin: Origin, raw: &[u8]) -> Recognised {
+        let v = &p.value;
         if v.get("detail-type").is_some() && v.get("detail").is_some() {
-            self.event(v, origin);
+            self.event(p, origin);
             return Recognised::Event;
         }
-        let selection = if ocsf::is_compliance_finding(&v) {
+        let selection = if ocsf::is_compliance_finding(v) {
             self.ocsf_seen = true;
-            ocsf::normalize(&v, origin)
+            self.stamped(stamp_of(v, &["time_dt", "time"]));
+            ocsf::normalize(p, origin)
         } else if v.get("SchemaVersion").is_some()
             || v.get("GeneratorId").is_some()
             || v.get("Compliance").is_some()
         {
-            asff::normalize(&v, origin)
+            self.stamped(stamp_of(v, &["ProcessedAt"]));
+            asff::normalize(p, origin)
         } else if v.get("class_uid").is_some() {
             // An OCSF finding of another class (detections, vulnerabilities): not a control result.
             self.ocsf_seen = true;
-            Ok(asff::Selection::OtherControl)
+            self.stamped(stamp_of(v, &["time_dt", "time"]));
+            Ok(Selection::OtherControl)
         } else {
-            self.non_findings += 1;
-            if self.first_non_finding.is_none() {
-                self.first_non_finding = Some(describe_value(&v));
-            }
             return Recognised::Neither;
         };
         self.findings_read += 1;
         match selection {
-            Ok(asff::Selection::Ecs16(finding, flags)) => {
-                let id = finding.id.clone();
-                if self.accept(origin.record, flags, |p| RecordError::Finding {
-                    id,
-                    problem: FindingProblem::Field(p),
-                }) {
-                    self.findings.push(*finding);
+            Ok(Selection::Ecs16(finding)) => {
+                for flag in &finding.flags {
+                    self.problem(
+                        origin.record,
+                        format!("ECS.16 finding {}: {flag}", finding.id),
+                    );
                 }
+                self.findings.push(*finding);
             }
-            Ok(asff::Selection::OtherControl) => {}
+            Ok(Selection::Unreadable(e)) => self.unreadable_ecs16(origin, e.to_string()),
+            Ok(Selection::OtherControl) => {}
+            // The control id itself could not be read: when the text names this control, it is counted
+            // as an ECS.16 finding that cannot be placed, never dropped.
+            Err(e) if may_mention_control(raw) => self.unreadable_ecs16(origin, e.to_string()),
             Err(e) => self.problem(origin.record, e.to_string()),
         }
         Recognised::Finding
     }
 
-    /// What a record's flags mean for it, decided in this one place: notes about values kept verbatim are
-    /// listed and the record is used; a field that could not be read makes the record unusable, named by
-    /// the first such field.
-    fn accept(
-        &mut self,
-        record: u64,
-        flags: Flags,
-        unusable: impl FnOnce(super::fields::FieldError) -> RecordError,
-    ) -> bool {
-        for n in flags.notes {
-            self.problem(record, n);
-        }
-        match flags.unreadable.into_iter().next() {
-            Some(first) => {
-                self.problem(record, unusable(first).to_string());
-                false
-            }
-            None => true,
-        }
-    }
-
     /// `Security Hub Findings - Imported` / `- Custom Action` / `Findings Imported V2`: `detail.findings[]`.
-    fn event(&mut self, v: Value, origin: Origin) {
-        let detail_type = v
+    fn event(&mut self, p: &Parsed, origin: Origin) {
+        let detail_type = p
+            .value
             .get("detail-type")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let event_time = v.get("time").and_then(|t| crate::time::parse_value(t).ok());
-        let mut v = v;
-        match v.pointer_mut("/detail/findings").map(Value::take) {
-            Some(Value::Array(findings)) => {
-                for (i, f) in findings.into_iter().enumerate() {
-                    let o = if i == 0 { origin } else { self.next_origin() };
-                    let before = self.findings.len();
-                    let recognised = self.classify(f, o);
-                    if let Some(kept) = self.findings.get_mut(before) {
-                        kept.exported_at = event_time;
-                    }
-                    if recognised == Recognised::Neither {
-                        self.problem(o.record, format!(
-                            "EventBridge event ({detail_type}) holds something that is not a finding"
-                        ));
-                    }
-                }
+        let event_time = stamp_of(&p.value, &["time"]);
+        self.stamped(event_time);
+        let count = match p.value.pointer("/detail/findings") {
+            Some(Value::Array(findings)) => findings.len(),
+            _ => {
+                self.problem(
+                    origin.record,
+                    format!("EventBridge event of type {detail_type:?} carries no detail.findings"),
+                );
+                return;
             }
-            _ => self.problem(
-                origin.record,
-                format!("EventBridge event of type {detail_type:?} carries no detail.findings"),
-            ),
+        };
+        for i in 0..count {
+            let o = if i == 0 { origin } else { self.next_origin() };
+            let Some(child) = p.child(&["detail", "findings"], i) else {
+                continue;
+            };
+            let raw = child.value.to_string();
+            let before = self.findings.len();
+            let recognised = self.classify(&child, o, raw.as_bytes());
+            for kept in self.findings.iter_mut().skip(before) {
+                kept.exported_at = event_time;
+            }
+            if recognised == Recognised::Neither {
+                self.problem(
+                    o.record,
+                    format!(
+                        "EventBridge event ({detail_type}) holds something that is not a finding"
+                    ),
+                );
+            }
         }
     }
 }
@@ -251,39 +303,28 @@ impl Sink for FileCollector {
         let bytes = raw.as_bytes();
         if !may_mention_control(bytes) && looks_like_finding(bytes) {
             self.findings_read += 1;
-            self.newest_other = self.newest_other.max(newest_stamp(bytes));
+            let stamp = newest_stamp(bytes);
+            self.stamped(stamp);
             // Once a file is known to hold OCSF, no need to look again.
             if !self.ocsf_seen && CLASS_UID.find(bytes).is_some() {
                 self.ocsf_seen = true;
             }
             return;
         }
-        match serde_json::from_str::<Value>(raw) {
-            Ok(v) => {
-                if self.classify(v, origin) == Recognised::Neither {
-                    let what = self.first_non_finding.clone().unwrap_or_default();
-                    self.problem(origin.record, format!("not a finding: {what}"));
-                }
-            }
-            Err(e) => {
-                // Valid JSON as a whole (the stream read it) but not as a value here, e.g. nested
-                // deeper than the parser's limit: not a finding.
-                self.non_findings += 1;
-                let what = format!("a value that cannot be read ({e})");
-                self.first_non_finding.get_or_insert(what.clone());
-                self.problem(origin.record, what);
-            }
-        }
+        self.record_text(raw, origin, true);
     }
 
-    fn finding_value(&mut self, value: Value) -> Recognised {
+    fn finding_record(&mut self, raw: &str) -> Recognised {
         let origin = self.next_origin();
-        self.classify(value, origin)
+        self.record_text(raw, origin, false)
     }
 
-    fn task_set(&mut self, value: Value) {
+    fn task_set(&mut self, raw: &str) {
         let origin = self.next_origin();
-        if let Some(ts) = self.read_task_set(&value, origin) {
+        let Some(p) = self.parse_inventory(raw, origin, "task set") else {
+            return;
+        };
+        if let Some(ts) = self.read_task_set(&p, origin) {
             self.listed_by_task_set_dump.insert(ServiceKey {
                 account_id: ts.account_id.clone(),
                 region: ts.region.clone(),
@@ -294,30 +335,43 @@ impl Sink for FileCollector {
         }
     }
 
-    fn service(&mut self, value: Value) {
+    fn service(&mut self, raw: &str) {
         let origin = self.next_origin();
         self.services_read += 1;
-        match ecs::service(&value) {
+        let Some(p) = self.parse_inventory(raw, origin, "service") else {
+            self.unusable_inventory += 1;
+            return;
+        };
+        match ecs::service(&p.value) {
             Ok(service) => {
                 if service.inactive {
                     self.missing_services.insert(service.key.clone());
                 }
                 self.covered_services.insert(service.key);
-                for ts in service.task_sets {
+                for i in 0..service.task_sets.len() {
                     let o = self.next_origin();
-                    if let Some(ts) = self.read_task_set(&ts, o) {
-                        self.task_sets.push(ts);
+                    if let Some(child) = p.child(&["taskSets"], i) {
+                        if let Some(ts) = self.read_task_set(&child, o) {
+                            self.task_sets.push(ts);
+                        }
                     }
                 }
             }
-            Err(e) => self.problem(origin.record, e.to_string()),
+            Err(e) => {
+                self.unusable_inventory += 1;
+                self.problem(origin.record, e.to_string());
+            }
         }
     }
 
-    fn failure(&mut self, value: Value) {
+    fn failure(&mut self, raw: &str) {
         let origin = self.next_origin();
         self.failures_read += 1;
-        match ecs::failure(&value) {
+        let Some(p) = self.parse_inventory(raw, origin, "failure") else {
+            self.unusable_inventory += 1;
+            return;
+        };
+        match ecs::failure(&p.value) {
             Ok(Some(ecs::Missing::TaskSet(arn, why))) => {
                 self.missing_task_sets.insert(arn, why);
             }
@@ -326,22 +380,38 @@ impl Sink for FileCollector {
                 self.missing_services.insert(key);
             }
             Ok(None) => {}
-            Err(e) => self.problem(origin.record, e.to_string()),
+            Err(e) => {
+                self.unusable_inventory += 1;
+                self.problem(origin.record, e.to_string());
+            }
         }
+    }
+
+    fn file_note(&mut self, note: String) {
+        self.problem(0, note);
     }
 }
 
 impl FileCollector {
-    /// One task set of a dump, when it can be used.
-    fn read_task_set(&mut self, value: &Value, origin: Origin) -> Option<TaskSet> {
-        match ecs::task_set(value, origin) {
-            Ok((ts, flags)) => {
-                let arn = ts.arn.clone();
-                self.accept(origin.record, flags, |problem| RecordError::TaskSet {
-                    arn,
-                    problem,
-                })
-                .then_some(ts)
+    /// An inventory record's text, read; `None` (and a problem listed) when it cannot be read at all.
+    fn parse_inventory(&mut self, raw: &str, origin: Origin, what: &str) -> Option<Parsed> {
+        match record::parse(raw) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.problem(origin.record, format!("a {what} that cannot be read: {e}"));
+                None
+            }
+        }
+    }
+
+    /// One task set of a dump, kept with its flags listed; `None` when it cannot be placed.
+    fn read_task_set(&mut self, p: &Parsed, origin: Origin) -> Option<TaskSet> {
+        match ecs::task_set(p, origin) {
+            Ok(ts) => {
+                for flag in &ts.flags {
+                    self.problem(origin.record, format!("task set {}: {flag}", ts.arn));
+                }
+                Some(ts)
             }
             Err(e) => {
                 self.problem(origin.record, e.to_string());
@@ -350,16 +420,20 @@ impl FileCollector {
         }
     }
 
-    /// Dates every finding of the file that no event dated: the newest `UpdatedAt`/`ProcessedAt` of the
-    /// ECS.16 findings in it (findings of other controls are not parsed, so they do not count).
+    /// Records of the file that went into the evidence (see `InputReport::records_used`).
+    pub fn used(&self) -> u64 {
+        self.findings.len() as u64
+            + self.unreadable.len() as u64
+            + self.task_sets.len() as u64
+            + self.services_read
+            + self.failures_read
+            - self.unusable_inventory
+    }
+
+    /// Dates every finding of the file that no event dated: the newest time a service stamped on any
+    /// record of the file. Without one, the findings stay undated (history cannot place them).
     pub fn date_the_export(&mut self) {
-        let newest = self
-            .findings
-            .iter()
-            .flat_map(|f| [f.updated_at, f.processed_at])
-            .flatten()
-            .chain(self.newest_other)
-            .max();
+        let newest = self.newest_stamp;
         for f in self.findings.iter_mut().filter(|f| f.exported_at.is_none()) {
             f.exported_at = newest;
         }
@@ -406,13 +480,20 @@ mod tests {
     }
 
     #[test]
-    fn stamps_are_found_without_parsing() {
-        let raw = br#"{"UpdatedAt": "2026-09-20T10:00:00Z", "Note": {"UpdatedAt": "2026-09-01T00:00:00Z"}, "ProcessedAt":"2026-09-21T00:00:00.5Z"}"#;
+    fn stamps_are_found_without_parsing_and_only_service_stamps_count() {
+        let raw = br#"{"UpdatedAt": "2026-12-20T10:00:00Z", "ProcessedAt":"2026-09-21T00:00:00.5Z", "time_dt": "2026-09-22T00:00:00Z"}"#;
         assert_eq!(
             crate::time::format(&newest_stamp(raw).unwrap()),
-            "2026-09-21T00:00:00.500Z"
+            "2026-09-22T00:00:00Z"
         );
-        assert_eq!(newest_stamp(br#"{"UpdatedAt": 5}"#), None);
+        assert_eq!(
+            newest_stamp(br#"{"UpdatedAt": "2026-12-20T10:00:00Z"}"#),
+            None
+        );
+        assert_eq!(
+            newest_stamp(br#"{"ProcessedAt": "9999-12-31T00:00:00Z"}"#),
+            None
+        );
     }
 
     #[test]

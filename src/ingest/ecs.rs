@@ -5,15 +5,27 @@
 //! lists every task set of its service and never reports failures; a dump with failures was asked about
 //! named task sets only, so it speaks for those ARNs and not for the whole service.
 
-use super::asff::Flags;
 use super::fields::{at, Fields};
 use super::problem::RecordError;
+use super::record::{self, Parsed};
 use crate::arn::{self, ServiceKey, TaskSetArn};
 use crate::model::{AssignPublicIp, LoadBalancer, Origin, TaskSet, TaskSetStatus};
 use serde_json::Value;
 
-/// Reads one task set. `Ok` carries what is worth flagging; `Err` is a record-level problem.
-pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Flags), RecordError> {
+/// Exposure order of `assignPublicIp` readings: ENABLED first, then values this tool does not know, then
+/// DISABLED.
+pub fn assign_rank(s: &str) -> u8 {
+    match s {
+        "ENABLED" => 0,
+        "DISABLED" => 2,
+        _ => 1,
+    }
+}
+
+/// Reads one task set. `Err` is a record-level problem: the task set cannot be placed (no readable ARN).
+/// Everything else that cannot be read is flagged on the task set, which is kept.
+pub fn task_set(p: &Parsed, origin: Origin) -> Result<TaskSet, RecordError> {
+    let v = &p.value;
     let mut f = Fields::of(v);
     let Some(arn_text) = f.str(&["taskSetArn"]) else {
         return Err(match f.into_problems().into_iter().next() {
@@ -23,25 +35,35 @@ pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Flags), RecordErr
     };
     let arn = TaskSetArn::parse(arn_text)
         .ok_or_else(|| RecordError::NotATaskSetArn(arn_text.to_string()))?;
-    let mut flags = Flags::default();
+    let mut flags = record::flags(p);
+    let mut readings = Vec::new();
 
     let status = f.str(&["status"]).map(TaskSetStatus::parse);
     if let Some(TaskSetStatus::Other(s)) = &status {
-        flags.notes.push(format!(
-            "task set {arn_text}: unknown status {s:?} kept verbatim"
-        ));
+        flags.push(format!("unknown status {s:?} kept verbatim"));
     }
     let cfg = ["networkConfiguration", "awsvpcConfiguration"];
+    let assign_path = [cfg[0], cfg[1], "assignPublicIp"];
     let assign_public_ip = at(v, &cfg).map(|_| {
-        match f.str(&[cfg[0], cfg[1], "assignPublicIp"]) {
+        let (chosen, said) = record::most_exposed(p, &assign_path, assign_rank);
+        readings.extend(said);
+        f.str(&assign_path);
+        match chosen {
             Some(text) => {
                 let a = AssignPublicIp::parse(text);
                 if !a.is_known() {
-                    flags.notes.push(format!(
-                        "task set {arn_text}: unknown assignPublicIp {text:?} kept verbatim (exposure unknown)"
+                    flags.push(format!(
+                        "unknown assignPublicIp {text:?} kept verbatim (exposure unknown)"
                     ));
                 }
                 a
+            }
+            // Present but not text: exposure unknown, never taken for the API's default.
+            None if at(v, &assign_path).is_some() => {
+                let shown = at(v, &assign_path)
+                    .map(Value::to_string)
+                    .unwrap_or_default();
+                AssignPublicIp::Other(shown)
             }
             // The ECS API's default when the field is left out.
             None => AssignPublicIp::Disabled,
@@ -55,7 +77,7 @@ pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Flags), RecordErr
                 let balancer = LoadBalancer {
                     target_group_arn: lf.string(&["targetGroupArn"]),
                     load_balancer_name: lf.string(&["loadBalancerName"]),
-                    container_name: lf.string(&["containerName"]),
+                    container_name: lf.text(&["containerName"]),
                     container_port: lf.i64(&["containerPort"]),
                 };
                 f.absorb(lf);
@@ -64,7 +86,7 @@ pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Flags), RecordErr
             .collect(),
         _ => Vec::new(),
     };
-    let task_set = TaskSet {
+    let mut task_set = TaskSet {
         arn: arn_text.to_string(),
         id: f.string(&["id"]).unwrap_or_else(|| arn.id.clone()),
         account_id: arn.account_id.clone(),
@@ -75,18 +97,22 @@ pub fn task_set(v: &Value, origin: Origin) -> Result<(TaskSet, Flags), RecordErr
         assign_public_ip,
         subnets: f.list(&[cfg[0], cfg[1], "subnets"]),
         security_groups: f.list(&[cfg[0], cfg[1], "securityGroups"]),
-        launch_type: f.string(&["launchType"]),
-        task_definition: f.string(&["taskDefinition"]),
-        started_by: f.string(&["startedBy"]),
-        external_id: f.string(&["externalId"]),
-        stability_status: f.string(&["stabilityStatus"]),
+        launch_type: f.text(&["launchType"]).filter(|s| !s.is_empty()),
+        task_definition: f.text(&["taskDefinition"]).filter(|s| !s.is_empty()),
+        started_by: f.text(&["startedBy"]).filter(|s| !s.is_empty()),
+        external_id: f.text(&["externalId"]).filter(|s| !s.is_empty()),
+        stability_status: f.text(&["stabilityStatus"]).filter(|s| !s.is_empty()),
         created_at: f.time(&["createdAt"]),
         updated_at: f.time(&["updatedAt"]),
         load_balancers,
+        flags: Vec::new(),
+        readings,
         origin,
     };
-    flags.unreadable = f.into_problems();
-    Ok((task_set, flags))
+    let mut all: Vec<String> = f.into_problems().iter().map(ToString::to_string).collect();
+    all.append(&mut flags);
+    task_set.flags = all;
+    Ok(task_set)
 }
 
 /// A `failures[]` entry that reports a task set or a service as MISSING.
@@ -167,6 +193,10 @@ mod tests {
         record: 1,
     };
 
+    fn parsed(v: &Value) -> Parsed {
+        record::parse(&v.to_string()).unwrap()
+    }
+
     #[test]
     fn cli_v2_task_set() {
         let v = json!({
@@ -177,8 +207,8 @@ mod tests {
             "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0a"], "securityGroups": ["sg-1"], "assignPublicIp": "ENABLED"}},
             "loadBalancers": [{"targetGroupArn": "arn:tg", "containerName": "api", "containerPort": 8443}]
         });
-        let (t, flags) = task_set(&v, O).unwrap();
-        assert_eq!(flags, Flags::default());
+        let t = task_set(&parsed(&v), O).unwrap();
+        assert!(t.flags.is_empty(), "{:?}", t.flags);
         assert_eq!(t.assign_public_ip, Some(AssignPublicIp::Enabled));
         assert_eq!(t.status, Some(TaskSetStatus::Primary));
         assert_eq!(
@@ -195,7 +225,7 @@ mod tests {
             "taskSetArn": "arn:aws:ecs:eu-west-1:111122223333:task-set/batch/worker/ecs-svc/9",
             "status": "ACTIVE", "createdAt": 1557207715.195, "launchType": "EC2"
         });
-        let (t, _) = task_set(&v, O).unwrap();
+        let t = task_set(&parsed(&v), O).unwrap();
         assert_eq!(t.assign_public_ip, None);
         assert_eq!(
             crate::time::format_opt(&t.created_at),
@@ -205,20 +235,16 @@ mod tests {
 
     #[test]
     fn unusable_task_sets() {
-        assert!(task_set(&json!({"id": "x"}), O)
+        assert!(task_set(&parsed(&json!({"id": "x"})), O)
             .unwrap_err()
             .to_string()
             .contains("without taskSetArn"));
-        assert!(task_set(&json!({"taskSetArn": 5}), O)
+        assert!(task_set(&parsed(&json!({"taskSetArn": 5})), O)
             .unwrap_err()
             .to_string()
             .contains("expected a string"));
-        let (_, flags) = task_set(
-            &json!({"taskSetArn": "arn:aws:ecs:eu-west-1:1:task-set/c/s/ecs-svc/1", "status": "PAUSED"}),
-            O,
-        )
-        .unwrap();
-        assert!(flags.notes[0].contains("PAUSED"));
+        let t = task_set(&parsed(&json!({"taskSetArn": "arn:aws:ecs:eu-west-1:1:task-set/c/s/ecs-svc/1", "status": "PAUSED"})), O).unwrap();
+        assert!(t.flags[0].contains("PAUSED"), "{:?}", t.flags);
     }
 
     #[test]

@@ -38,6 +38,24 @@ impl FieldError {
     }
 }
 
+/// The longest text kept from a free-text field (a title, a note, a name). Security Hub itself caps a note at
+/// 512 characters and a title at 256, so text this long is not a real finding's: it is cut, and the cut says
+/// how long the whole was and its SHA-256, so the original can still be matched to the input.
+pub const TEXT_LIMIT: usize = 4096;
+
+/// A text cut at [`TEXT_LIMIT`] characters, with the mark of the cut.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(TEXT_LIMIT) {
+        None => text.to_string(),
+        Some((end, _)) => format!(
+            "{} … [cut: {} characters in all, SHA-256 {}]",
+            &text[..end],
+            text.chars().count(),
+            crate::digest::sha256_hex(text.as_bytes())
+        ),
+    }
+}
+
 /// Follows a path of object keys; `None` when any step is missing or `null`.
 pub fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
     let mut v = value;
@@ -96,6 +114,11 @@ impl<'v> Fields<'v> {
         self.str(path).filter(|s| !s.is_empty()).map(str::to_string)
     }
 
+    /// An optional free-text field, cut at [`TEXT_LIMIT`] characters.
+    pub fn text(&mut self, path: &[&str]) -> Option<String> {
+        self.str(path).map(clip)
+    }
+
     /// An optional list of strings (`RelatedRequirements`, `subnets`, …); empty when absent or unreadable.
     pub fn list(&mut self, path: &[&str]) -> Vec<String> {
         match at(self.value, path) {
@@ -104,7 +127,7 @@ impl<'v> Fields<'v> {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match item {
-                        Value::String(s) => out.push(s.clone()),
+                        Value::String(s) => out.push(clip(s)),
                         other => {
                             self.flag(FieldError::NotStrings {
                                 field: name(path),
@@ -130,7 +153,7 @@ impl<'v> Fields<'v> {
     /// An optional timestamp field (string or epoch number).
     pub fn time(&mut self, path: &[&str]) -> Option<DateTime<Utc>> {
         let v = at(self.value, path)?;
-        match crate::time::parse_value(v) {
+        match crate::time::parse_value(v).and_then(crate::time::within_evidence_years) {
             Ok(t) => Some(t),
             Err(cause) => {
                 self.flag(FieldError::Time {
@@ -186,6 +209,19 @@ impl<'v> Fields<'v> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn long_text_is_cut_with_its_length_and_hash() {
+        let long = "é".repeat(TEXT_LIMIT + 10);
+        let cut = clip(&long);
+        assert!(cut.starts_with(&"é".repeat(TEXT_LIMIT)));
+        assert!(cut.contains(&format!(
+            "[cut: {} characters in all, SHA-256 {}]",
+            TEXT_LIMIT + 10,
+            crate::digest::sha256_hex(long.as_bytes())
+        )));
+        assert_eq!(clip("short"), "short");
+    }
 
     #[test]
     fn problems_name_the_field_and_read_as_absent() {

@@ -15,6 +15,7 @@ pub mod ocsf;
 pub mod parallel;
 pub mod problem;
 pub mod reader;
+pub mod record;
 pub mod stream;
 
 use crate::model::{Finding, Inventory, RecordProblem, TaskSet};
@@ -124,6 +125,10 @@ pub struct InputReport {
     pub services: u64,
     pub failures: u64,
     pub problems: Vec<RecordProblem>,
+    /// Records that went into the evidence: ECS.16 findings (readable or not: an unreadable one is counted),
+    /// task sets, services and failures that could be read. Findings of other controls are read and
+    /// counted, not used.
+    pub records_used: u64,
     #[serde(flatten)]
     pub status: InputStatus,
     /// Threads the file was split across (1 when read sequentially). Never written into a pack.
@@ -145,6 +150,7 @@ impl InputReport {
             services: 0,
             failures: 0,
             problems: Vec::new(),
+            records_used: 0,
             status,
             threads: 1,
         }
@@ -154,14 +160,6 @@ impl InputReport {
     pub fn records_read(&self) -> u64 {
         self.findings_read + self.task_sets + self.services + self.failures
     }
-
-    /// Records that went into the evidence: ECS.16 findings, task sets, services and failures that were read
-    /// without a problem. Findings of other controls are read and counted, not used.
-    pub fn records_used(&self) -> u64 {
-        let unusable = self.problems.iter().filter(|p| p.record > 0).count() as u64;
-        (self.ecs16_findings + self.task_sets + self.services + self.failures)
-            .saturating_sub(unusable)
-    }
 }
 
 /// Everything ingest produced: the inputs report, every ECS.16 finding read (duplicates included), and the
@@ -170,7 +168,12 @@ impl InputReport {
 pub struct Ingested {
     pub inputs: Vec<InputReport>,
     pub findings: Vec<Finding>,
+    /// Records that may be ECS.16 findings but cannot be placed: counted, never dropped.
+    pub unreadable_findings: Vec<crate::model::UnreadableFinding>,
     pub inventory: Inventory,
+    /// The newest time a service stamped on any finding read (any control): with the dumps' own times,
+    /// what `as_of` defaults to.
+    pub newest_stamp: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A failure that stops the run.
@@ -499,6 +502,8 @@ fn merge(out: &mut Ingested, report: &mut InputReport, c: FileCollector) {
     report.task_sets = c.task_sets.len() as u64;
     report.services = c.services_read;
     report.failures = c.failures_read;
+    report.records_used = c.used();
+    out.newest_stamp = out.newest_stamp.max(c.newest_stamp);
     let inv = &mut out.inventory;
     inv.covered_services.extend(c.services_covered());
     if c.task_sets.is_empty()
@@ -514,37 +519,86 @@ fn merge(out: &mut Ingested, report: &mut InputReport, c: FileCollector) {
     report.problems.extend(c.problems);
     inv.missing_task_sets.extend(c.missing_task_sets);
     inv.missing_services.extend(c.missing_services);
+    let earlier_paths: Vec<String> = out.inputs.iter().map(|i| i.path.clone()).collect();
+    let path_of = |o: &crate::model::Origin| {
+        earlier_paths
+            .get(o.input)
+            .cloned()
+            .unwrap_or_else(|| report.path.clone())
+    };
     for ts in c.task_sets {
         for t in [ts.created_at, ts.updated_at].into_iter().flatten() {
             inv.newest_timestamp = inv.newest_timestamp.max(Some(t));
         }
-        match inv.task_sets.get(&ts.arn) {
-            Some(existing) if !newer_description(&ts, existing) => {}
-            _ => {
-                inv.task_sets.insert(ts.arn.clone(), ts);
+        let kept = match inv.task_sets.remove(&ts.arn) {
+            None => ts,
+            Some(existing) => {
+                let (mut kept, other) = if newer_description(&ts, &existing) {
+                    (ts, existing)
+                } else {
+                    (existing, ts)
+                };
+                if let Some(words) = same_moment_disagreement(&kept, &other, &path_of) {
+                    kept.readings.push(words);
+                }
+                inv.earlier.entry(kept.arn.clone()).or_default().push(other);
+                kept
             }
-        }
+        };
+        inv.task_sets.insert(kept.arn.clone(), kept);
     }
     out.findings.extend(c.findings);
+    out.unreadable_findings.extend(c.unreadable);
 }
 
-/// Two dumps describe the same task set: the newer description wins; on a tie, the larger serialised
-/// content, so the winner never depends on the order the files were given in.
+/// `ENABLED`, `DISABLED`, `NOT_AWSVPC` or a verbatim value: what a description says of exposure.
+fn exposure_word(t: &TaskSet) -> &str {
+    t.assign_public_ip
+        .as_ref()
+        .map_or("NOT_AWSVPC", |a| a.as_str())
+}
+
+/// Two descriptions of the same moment that disagree on exposure, in words; `None` when they agree or are
+/// of different moments (then the newer one simply wins).
+fn same_moment_disagreement(
+    kept: &TaskSet,
+    other: &TaskSet,
+    path_of: &dyn Fn(&crate::model::Origin) -> String,
+) -> Option<String> {
+    let moment = |t: &TaskSet| (t.updated_at, t.created_at);
+    if moment(kept) != moment(other) || exposure_word(kept) == exposure_word(other) {
+        return None;
+    }
+    Some(format!(
+        "two descriptions of the same moment disagree: assignPublicIp {} in {} (record {}) and {} in {} (record {}); read as {}, the more exposed reading",
+        exposure_word(kept),
+        path_of(&kept.origin),
+        kept.origin.record,
+        exposure_word(other),
+        path_of(&other.origin),
+        other.origin.record,
+        exposure_word(kept)
+    ))
+}
+
+/// Two dumps describe the same task set: the newer description wins; on a tie, the more exposed reading of
+/// `assignPublicIp`, then the larger serialised content, so the winner never depends on the order the
+/// files were given in.
 fn newer_description(candidate: &TaskSet, existing: &TaskSet) -> bool {
     let key = |t: &TaskSet| (t.updated_at, t.created_at);
-    match key(candidate).cmp(&key(existing)) {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => {
-            let content = |t: &TaskSet| {
-                let mut t = t.clone();
-                t.origin = crate::model::Origin {
-                    input: 0,
-                    record: 0,
-                };
-                serde_json::to_string(&t).unwrap_or_default()
-            };
-            content(candidate) > content(existing)
-        }
-    }
+    // Lower rank is more exposed; `Reverse` makes the more exposed compare greater.
+    let exposure = |t: &TaskSet| std::cmp::Reverse(ecs::assign_rank(exposure_word(t)));
+    let content = |t: &TaskSet| {
+        let mut t = t.clone();
+        t.origin = crate::model::Origin {
+            input: 0,
+            record: 0,
+        };
+        serde_json::to_string(&t).unwrap_or_default()
+    };
+    key(candidate)
+        .cmp(&key(existing))
+        .then_with(|| exposure(candidate).cmp(&exposure(existing)))
+        .then_with(|| content(candidate).cmp(&content(existing)))
+        == std::cmp::Ordering::Greater
 }

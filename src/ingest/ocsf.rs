@@ -5,9 +5,10 @@
 //! the verdict, `status_id` the workflow (3 suppressed, 4 resolved, 5 archived), `activity_id` 3 (Close) also
 //! means archived, `comment` is the note, and the resource ARN is `uid_alt` when it is an ARN, else `uid`.
 
-use super::asff::{required, Flags, Selection, CONTROL_ID};
+use super::asff::{required, Selection, CONTROL_ID};
 use super::fields::{at, FieldError, Fields};
 use super::problem::{FindingProblem, RecordError};
+use super::record::{self, Parsed};
 use crate::arn::TaskSetArn;
 use crate::model::{
     ComplianceStatus, ControlIdSource, Finding, FindingFormat, Note, Origin, RecordState,
@@ -42,7 +43,9 @@ fn ocsf_time(f: &mut Fields<'_>, parent: &[&str], name: &str) -> Option<DateTime
     path.pop();
     path.push(name);
     let ms = f.i64(&path)?;
-    match crate::time::from_epoch_seconds(ms as f64 / 1000.0) {
+    match crate::time::from_epoch_seconds(ms as f64 / 1000.0)
+        .and_then(crate::time::within_evidence_years)
+    {
         Ok(t) => Some(t),
         Err(cause) => {
             f.flag(FieldError::Time {
@@ -54,10 +57,28 @@ fn ocsf_time(f: &mut Fields<'_>, parent: &[&str], name: &str) -> Option<DateTime
     }
 }
 
-fn compliance_status(f: &mut Fields<'_>) -> Result<ComplianceStatus, FindingProblem> {
+/// Exposure order of OCSF `compliance.status` readings: Fail first, then what is not a verdict, then Pass.
+fn status_rank(s: &str) -> u8 {
+    match s {
+        "Fail" => 0,
+        "Pass" => 2,
+        _ => 1,
+    }
+}
+
+fn compliance_status(
+    f: &mut Fields<'_>,
+    p: &Parsed,
+    readings: &mut Vec<String>,
+) -> Result<ComplianceStatus, FindingProblem> {
     // A `compliance.status` that is there decides alone, whatever its type.
     if at(f.value(), &["compliance", "status"]).is_some() {
-        let s = required(f, &["compliance", "status"], "compliance.status")?;
+        let (chosen, said) = record::most_exposed(p, &["compliance", "status"], status_rank);
+        readings.extend(said);
+        let s = match chosen {
+            Some(s) => s,
+            None => required(f, &["compliance", "status"], "compliance.status")?,
+        };
         return Ok(match s {
             "Pass" => ComplianceStatus::Passed,
             "Fail" => ComplianceStatus::Failed,
@@ -112,8 +133,9 @@ fn task_set_resource(
     Err(FindingProblem::NoTaskSet)
 }
 
-/// Reads one OCSF compliance finding. `Err` is a record-level problem.
-pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
+/// Reads one OCSF compliance finding. `Err` is a record-level problem of a record that may not be ECS.16.
+pub fn normalize(p: &Parsed, origin: Origin) -> Result<Selection, RecordError> {
+    let v = &p.value;
     let mut f = Fields::of(v);
     let uid = f.str(&["finding_info", "uid"]);
     let from_uid = uid.and_then(control_from_uid);
@@ -130,30 +152,43 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
     if control_id != CONTROL_ID {
         return Ok(Selection::OtherControl);
     }
-    if let Some(p) = f.problems().first() {
-        return Err(RecordError::Field(p.clone()));
-    }
     let Some(id) = uid else {
-        return Err(RecordError::FindingWithoutId("finding_info.uid"));
+        return Ok(Selection::Unreadable(match f.problems().first() {
+            Some(p) => RecordError::Field(p.clone()),
+            None => RecordError::FindingWithoutId("finding_info.uid"),
+        }));
     };
-    let problem = |problem: FindingProblem| RecordError::Finding {
-        id: id.to_string(),
-        problem,
+    let unreadable = |problem: FindingProblem| {
+        Ok(Selection::Unreadable(RecordError::Finding {
+            id: id.to_string(),
+            problem,
+        }))
     };
     let resources = match at(v, &["resources"]) {
         Some(Value::Array(r)) if !r.is_empty() => r,
-        Some(Value::Array(_)) | None => {
-            return Err(problem(FindingProblem::NoResources("resources")))
+        None if record::left_out(p, "resources").is_some() => {
+            return unreadable(FindingProblem::LeftOut(
+                record::left_out(p, "resources").unwrap_or_default(),
+            ))
         }
-        Some(_) => return Err(problem(FindingProblem::ResourcesNotAList("resources"))),
+        Some(Value::Array(_)) | None => {
+            return unreadable(FindingProblem::NoResources("resources"))
+        }
+        Some(_) => return unreadable(FindingProblem::ResourcesNotAList("resources")),
     };
-    let (task_set_arn, arn, resource_type) =
-        task_set_resource(&mut f, resources).map_err(problem)?;
-    let compliance_status = compliance_status(&mut f).map_err(problem)?;
-    let mut flags = Flags::default();
+    let (task_set_arn, arn, resource_type) = match task_set_resource(&mut f, resources) {
+        Ok(found) => found,
+        Err(problem) => return unreadable(problem),
+    };
+    let mut readings = Vec::new();
+    let compliance_status = match compliance_status(&mut f, p, &mut readings) {
+        Ok(s) => s,
+        Err(problem) => return unreadable(problem),
+    };
+    let mut flags = record::flags(p);
     if !compliance_status.is_known() {
-        flags.notes.push(format!(
-            "ECS.16 finding {id}: unknown compliance status {:?} kept verbatim (not a usable verdict)",
+        flags.push(format!(
+            "unknown compliance status {:?} kept verbatim (not a usable verdict)",
             compliance_status.as_str()
         ));
     }
@@ -163,25 +198,28 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
     } else {
         RecordState::Active
     };
-    let updated_at = ocsf_time(&mut f, &["finding_info"], "modified_time")
-        .or_else(|| ocsf_time(&mut f, &[], "time"));
-    if updated_at.is_none() && f.problems().is_empty() {
-        return Err(problem(FindingProblem::Missing(
-            "finding_info.modified_time or time",
-        )));
+    let updated_at = ocsf_time(&mut f, &["finding_info"], "modified_time");
+    // The event's `time` is stamped by the service that emitted the finding.
+    let stamped_at = ocsf_time(&mut f, &[], "time");
+    let updated_at = updated_at.or(stamped_at);
+    if updated_at.is_none() {
+        flags.push("no finding_info.modified_time or time".to_string());
     }
-    let note = f.string(&["comment"]).map(|text| Note {
-        text,
-        updated_by: String::new(),
-        updated_at: None,
-    });
-    let severity = f.str(&["severity"]).map(str::to_uppercase);
+    let note = f
+        .text(&["comment"])
+        .filter(|t| !t.is_empty())
+        .map(|text| Note {
+            text,
+            updated_by: String::new(),
+            updated_at: None,
+        });
+    let severity = f.text(&["severity"]).map(|s| s.to_uppercase());
     let standard = from_uid.and_then(|(_, s)| s);
     let generator_id = match &standard {
         Some(s) => format!("{s}/{CONTROL_ID}"),
         None => format!("security-control/{CONTROL_ID}"),
     };
-    let finding = Finding {
+    let mut finding = Finding {
         id: id.to_string(),
         format: FindingFormat::Ocsf,
         control_id,
@@ -191,14 +229,13 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
         task_set_arn,
         resource_type,
         account_id: arn.account_id.clone(),
-        account_name: f.string(&["cloud", "account", "name"]),
+        account_name: f
+            .text(&["cloud", "account", "name"])
+            .filter(|s| !s.is_empty()),
         region: arn.region.clone(),
         cluster: arn.cluster.clone(),
         service: arn.service.clone(),
-        title: f
-            .str(&["finding_info", "title"])
-            .unwrap_or_default()
-            .to_string(),
+        title: f.text(&["finding_info", "title"]).unwrap_or_default(),
         severity,
         compliance_status,
         workflow_status: workflow(&mut f),
@@ -207,20 +244,28 @@ pub fn normalize(v: &Value, origin: Origin) -> Result<Selection, RecordError> {
         last_observed_at: ocsf_time(&mut f, &["finding_info"], "last_seen_time"),
         created_at: ocsf_time(&mut f, &["finding_info"], "created_time"),
         updated_at,
-        processed_at: None,
+        processed_at: stamped_at,
         exported_at: None,
         note,
         related_requirements: f.list(&["compliance", "requirements"]),
+        flags: Vec::new(),
+        readings,
         origin,
     };
-    flags.unreadable = f.into_problems();
-    Ok(Selection::Ecs16(Box::new(finding), flags))
+    let mut all: Vec<String> = f.into_problems().iter().map(ToString::to_string).collect();
+    all.append(&mut flags);
+    finding.flags = all;
+    Ok(Selection::Ecs16(Box::new(finding)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn parsed(v: &Value) -> Parsed {
+        record::parse(&v.to_string()).unwrap()
+    }
 
     fn doc() -> Value {
         json!({
@@ -240,8 +285,8 @@ mod tests {
 
     #[test]
     fn maps_to_the_same_model_as_asff() {
-        let Selection::Ecs16(f, notes) = normalize(
-            &doc(),
+        let Selection::Ecs16(f) = normalize(
+            &parsed(&doc()),
             Origin {
                 input: 0,
                 record: 1,
@@ -250,7 +295,7 @@ mod tests {
         .unwrap() else {
             panic!()
         };
-        assert_eq!(notes, Flags::default());
+        assert!(f.flags.is_empty(), "{:?}", f.flags);
         assert_eq!(f.format, FindingFormat::Ocsf);
         assert_eq!(f.compliance_status, ComplianceStatus::Failed);
         assert_eq!(f.workflow_status, Some(WorkflowStatus::Suppressed));
@@ -270,8 +315,8 @@ mod tests {
         for (k, n) in [("status_id", 5), ("activity_id", 3)] {
             let mut d = doc();
             d[k] = json!(n);
-            let Selection::Ecs16(f, _) = normalize(
-                &d,
+            let Selection::Ecs16(f) = normalize(
+                &parsed(&d),
                 Origin {
                     input: 0,
                     record: 1,
@@ -290,7 +335,7 @@ mod tests {
         d["compliance"]["control"] = json!("ECS.2");
         assert!(matches!(
             normalize(
-                &d,
+                &parsed(&d),
                 Origin {
                     input: 0,
                     record: 1

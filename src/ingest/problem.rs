@@ -53,6 +53,9 @@ pub enum FindingProblem {
     NotATaskSet(String),
     #[error("no resource is an ECS task set ARN")]
     NoTaskSet,
+    /// A member that could not be read at all and was left out (see `record::Repair`).
+    #[error("{0}")]
+    LeftOut(String),
     /// A field the finding cannot be used without (`Compliance.Status`, `UpdatedAt`, …).
     #[error("no {0}")]
     Missing(&'static str),

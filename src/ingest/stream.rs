@@ -9,7 +9,6 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use std::fmt;
 use std::io::Read;
 
@@ -21,18 +20,22 @@ pub enum Recognised {
     Neither,
 }
 
-/// Receives records as they are parsed.
+/// Receives records as they are parsed, each as its raw JSON text: the sink reads it (`record::parse`),
+/// so that duplicate keys and values a plain parse would choke on are seen, not lost.
 pub trait Sink {
-    /// One element of a findings list, as its raw JSON text.
+    /// One element of a findings list.
     fn finding_raw(&mut self, raw: &str);
-    /// A finding or an EventBridge event that was already parsed (a single-object file, one JSON line).
-    fn finding_value(&mut self, value: Value) -> Recognised;
+    /// A top-level object that is not a list of records: a single finding or an EventBridge event (a
+    /// single-object file, one JSON line), rebuilt from the members a finding or event can carry.
+    fn finding_record(&mut self, raw: &str) -> Recognised;
     /// One element of `taskSets` in `describe-task-sets` output.
-    fn task_set(&mut self, value: Value);
+    fn task_set(&mut self, raw: &str);
     /// One element of `services` in `describe-services` output.
-    fn service(&mut self, value: Value);
+    fn service(&mut self, raw: &str);
     /// One element of `failures` in an ECS dump.
-    fn failure(&mut self, value: Value);
+    fn failure(&mut self, raw: &str);
+    /// Something about the file as a whole (a list given twice), for its problems.
+    fn file_note(&mut self, note: String);
 }
 
 /// The shape of one top-level value.
@@ -161,64 +164,52 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-        let mut kept = Map::new();
+        // Members a finding or an event can carry, raw and in order (a key given twice stays twice).
+        let mut kept: Vec<(String, Box<RawValue>)> = Vec::new();
         let mut keys: Vec<String> = Vec::new();
-        let (mut findings, mut task_sets, mut services, mut failures) =
-            (false, false, false, false);
+        let mut lists: Vec<&'static str> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "Findings" => {
+            let list = match key.as_str() {
+                "Findings" => Some(("Findings", Element::Finding)),
+                "taskSets" => Some(("taskSets", Element::TaskSet)),
+                "services" => Some(("services", Element::Service)),
+                "failures" => Some(("failures", Element::Failure)),
+                _ => None,
+            };
+            match list {
+                Some((field, each)) => {
+                    if lists.contains(&field) {
+                        self.sink.file_note(format!(
+                            "the file holds the list \"{field}\" twice; the records of both were read"
+                        ));
+                    }
                     map.next_value_seed(Each {
                         sink: &mut *self.sink,
-                        field: "Findings",
-                        each: Element::Finding,
+                        field,
+                        each,
                     })?;
-                    findings = true;
+                    lists.push(field);
                 }
-                "taskSets" => {
-                    map.next_value_seed(Each {
-                        sink: &mut *self.sink,
-                        field: "taskSets",
-                        each: Element::TaskSet,
-                    })?;
-                    task_sets = true;
+                None if RECORD_KEYS.contains(&key.as_str()) => {
+                    kept.push((key.clone(), map.next_value()?));
                 }
-                "services" => {
-                    map.next_value_seed(Each {
-                        sink: &mut *self.sink,
-                        field: "services",
-                        each: Element::Service,
-                    })?;
-                    services = true;
-                }
-                "failures" => {
-                    map.next_value_seed(Each {
-                        sink: &mut *self.sink,
-                        field: "failures",
-                        each: Element::Failure,
-                    })?;
-                    failures = true;
-                }
-                k if RECORD_KEYS.contains(&k) => {
-                    let v: Value = map.next_value()?;
-                    kept.insert(key.clone(), v);
-                }
-                _ => {
+                None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
             keys.push(key);
         }
-        if findings {
+        let has = |field: &str| lists.contains(&field);
+        if has("Findings") {
             return Ok(Shape::FindingsPage);
         }
-        if task_sets || (failures && !services) {
+        if has("taskSets") || (has("failures") && !has("services")) {
             return Ok(Shape::TaskSetsDump);
         }
-        if services {
+        if has("services") {
             return Ok(Shape::ServicesDump);
         }
-        match self.sink.finding_value(Value::Object(kept)) {
+        match self.sink.finding_record(&object_text(&kept)) {
             Recognised::Finding => Ok(Shape::Finding),
             Recognised::Event => Ok(Shape::Event),
             Recognised::Neither => Err(not_ours(&describe_keys(&keys))),
@@ -243,6 +234,22 @@ impl<'de> Visitor<'de> for Top<'_> {
     fn visit_unit<E: de::Error>(self) -> Result<Shape, E> {
         Err(not_ours("a top-level null"))
     }
+}
+
+/// The text of an object made of raw members, in their order.
+fn object_text(members: &[(String, Box<RawValue>)]) -> String {
+    let mut text = String::from("{");
+    for (i, (key, raw)) in members.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        // A key is plain text here; serialising it as a JSON string cannot fail.
+        text.push_str(&serde_json::to_string(key).unwrap_or_default());
+        text.push(':');
+        text.push_str(raw.get());
+    }
+    text.push('}');
+    text
 }
 
 /// "a JSON object with keys A, B, C, …" — the start of the message for a file of an unknown kind.
@@ -305,18 +312,18 @@ impl<'de> Visitor<'de> for Each<'_> {
                 }
             }
             Element::TaskSet => {
-                while let Some(v) = seq.next_element::<Value>()? {
-                    self.sink.task_set(v);
+                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+                    self.sink.task_set(raw.get());
                 }
             }
             Element::Service => {
-                while let Some(v) = seq.next_element::<Value>()? {
-                    self.sink.service(v);
+                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+                    self.sink.service(raw.get());
                 }
             }
             Element::Failure => {
-                while let Some(v) = seq.next_element::<Value>()? {
-                    self.sink.failure(v);
+                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+                    self.sink.failure(raw.get());
                 }
             }
         }
@@ -331,35 +338,39 @@ mod tests {
     #[derive(Default)]
     struct Tally {
         raw: Vec<String>,
-        values: Vec<Value>,
+        values: Vec<String>,
         task_sets: usize,
         services: usize,
         failures: usize,
+        notes: Vec<String>,
     }
 
     impl Sink for Tally {
         fn finding_raw(&mut self, raw: &str) {
             self.raw.push(raw.to_string());
         }
-        fn finding_value(&mut self, value: Value) -> Recognised {
-            let r = if value.get("SchemaVersion").is_some() {
+        fn finding_record(&mut self, raw: &str) -> Recognised {
+            let r = if raw.contains("\"SchemaVersion\"") {
                 Recognised::Finding
-            } else if value.get("detail-type").is_some() {
+            } else if raw.contains("\"detail-type\"") {
                 Recognised::Event
             } else {
                 Recognised::Neither
             };
-            self.values.push(value);
+            self.values.push(raw.to_string());
             r
         }
-        fn task_set(&mut self, _: Value) {
+        fn task_set(&mut self, _: &str) {
             self.task_sets += 1;
         }
-        fn service(&mut self, _: Value) {
+        fn service(&mut self, _: &str) {
             self.services += 1;
         }
-        fn failure(&mut self, _: Value) {
+        fn failure(&mut self, _: &str) {
             self.failures += 1;
+        }
+        fn file_note(&mut self, note: String) {
+            self.notes.push(note);
         }
     }
 
@@ -394,6 +405,26 @@ mod tests {
         let (r, t) = run(r#"{"services": [{}], "failures": []}"#);
         assert_eq!(r.unwrap(), vec![Shape::ServicesDump]);
         assert_eq!(t.services, 1);
+    }
+
+    #[test]
+    fn a_list_given_twice_is_read_whole_and_noted() {
+        let (r, t) = run(r#"{"taskSets": [{}], "taskSets": [{}], "failures": []}"#);
+        assert_eq!(r.unwrap(), vec![Shape::TaskSetsDump]);
+        assert_eq!(t.task_sets, 2);
+        assert!(t.notes[0].contains("\"taskSets\" twice"), "{:?}", t.notes);
+    }
+
+    #[test]
+    fn a_single_record_keeps_its_members_in_order_and_duplicates() {
+        let (r, t) = run(
+            r#"{"SchemaVersion": "2018-10-08", "Other": 1, "Compliance": {"Status": "FAILED"}, "Compliance": {"Status": "PASSED"}}"#,
+        );
+        assert_eq!(r.unwrap(), vec![Shape::Finding]);
+        assert_eq!(
+            t.values[0],
+            r#"{"SchemaVersion":"2018-10-08","Compliance":{"Status": "FAILED"},"Compliance":{"Status": "PASSED"}}"#
+        );
     }
 
     #[test]

@@ -152,6 +152,9 @@ pub struct Row {
     pub note_updated_by: String,
     pub note_updated_at: Option<DateTime<Utc>>,
     pub related_requirements: Vec<String>,
+    /// What reading the shown finding and the task set's description flagged (fields that could not be
+    /// read, duplicate keys, unknown values), so no problem hides behind the outcome.
+    pub record_problems: Vec<String>,
     pub reason: String,
 }
 
@@ -292,6 +295,13 @@ fn row(arn: &str, evidence: &Evidence<'_>, inv: &Inventory) -> Option<Row> {
         created_after_newest,
     };
     let note = shown.and_then(|f| f.note.as_ref());
+    // Where a record offered two readings, the more exposed was taken: the reason says so.
+    let readings: Vec<String> = deciding
+        .map(|f| f.readings.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(ts.map(|t| t.readings.clone()).unwrap_or_default())
+        .collect();
     Some(Row {
         task_set_arn: arn.to_string(),
         account_id: parsed.account_id.clone(),
@@ -343,7 +353,13 @@ fn row(arn: &str, evidence: &Evidence<'_>, inv: &Inventory) -> Option<Row> {
         related_requirements: shown
             .map(|f| f.related_requirements.clone())
             .unwrap_or_default(),
-        reason: reason::reason(&decision, &sh, &fact),
+        record_problems: shown
+            .map(|f| f.flags.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .chain(ts.map(|t| t.flags.clone()).unwrap_or_default())
+            .collect(),
+        reason: reason::reason(&decision, &sh, &fact, &readings),
     })
 }
 

@@ -119,8 +119,14 @@ pub fn copies_disagree(sh: &SecurityHubFacts<'_>) -> bool {
     disagreement(sh).is_some()
 }
 
-/// The reason of a row.
-pub fn reason(decision: &Decision, sh: &SecurityHubFacts<'_>, inventory: &InventoryFact) -> String {
+/// The reason of a row. `readings` are the choices of the more exposed reading the records needed (a key
+/// given twice, two descriptions of one moment that disagree), said last.
+pub fn reason(
+    decision: &Decision,
+    sh: &SecurityHubFacts<'_>,
+    inventory: &InventoryFact,
+    readings: &[String],
+) -> String {
     let said = security_hub_words(sh);
     let inv = inventory.words();
     // A verdict was given but cannot be used (WARNING, NOT_AVAILABLE, an unknown value).
@@ -160,6 +166,10 @@ pub fn reason(decision: &Decision, sh: &SecurityHubFacts<'_>, inventory: &Invent
     };
     if let Some(d) = disagreement(sh) {
         words.push_str(&d);
+    }
+    for r in readings {
+        words.push_str("; ");
+        words.push_str(r);
     }
     words
 }

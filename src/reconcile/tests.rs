@@ -40,6 +40,8 @@ fn finding(
         exported_at: None,
         note: None,
         related_requirements: vec![],
+        flags: vec![],
+        readings: vec![],
         origin: Origin {
             input: 0,
             record: 1,
@@ -68,6 +70,8 @@ fn task_set(ip: Option<AssignPublicIp>) -> TaskSet {
         created_at: Some(time::parse_str("2026-09-01T00:00:00Z").unwrap()),
         updated_at: None,
         load_balancers: vec![],
+        flags: vec![],
+        readings: vec![],
         origin: Origin {
             input: 1,
             record: 1,

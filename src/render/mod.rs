@@ -43,11 +43,17 @@ pub struct Summary {
     pub findings_selected: u64,
     pub findings_read: u64,
     pub duplicates_dropped: u64,
+    /// Records that may be ECS.16 findings but whose task set or status cannot be read: while there is
+    /// one, the population cannot be shown complete.
+    pub unreadable_ecs16_records: u64,
     pub outcomes: BTreeMap<String, u64>,
     pub inventory_states: BTreeMap<String, u64>,
     pub last_observed: context::Timing,
     pub exceptions: BTreeMap<String, u64>,
+    /// Files of findings read (any control), whatever their dates.
     pub exports: u64,
+    /// The dates those exports were taken (service-stamped), oldest first.
+    pub export_dates: Vec<String>,
     pub exposed_during_period: u64,
     pub time_to_remediate: Vec<RemediationTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,6 +102,7 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
         findings_selected: ctx.totals.findings_selected,
         findings_read: ctx.totals.findings_read,
         duplicates_dropped: ctx.totals.duplicates_dropped,
+        unreadable_ecs16_records: an.unreadable_findings.len() as u64,
         outcomes: outcome_map(&a.outcomes),
         inventory_states: ctx
             .inventory_states
@@ -108,7 +115,8 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
             .iter()
             .map(|c| (c.code.clone(), c.count))
             .collect(),
-        exports: an.history.snapshots.len() as u64,
+        exports: an.inputs.iter().filter(|i| i.findings_read > 0).count() as u64,
+        export_dates: an.history.snapshots.iter().map(|d| d.to_string()).collect(),
         exposed_during_period: an.history.exposed_during_period,
         time_to_remediate: an.history.time_to_remediate.clone(),
         changes_since_baseline: an.baseline.as_ref().map(|b| {

@@ -98,6 +98,7 @@ pub fn reconciliation(rows: &[Row], period: &Period, catalog_label: &str) -> Tab
             "note_updated_at",
             "related_requirements",
             "requirement_mapping",
+            "record_problems",
             "reason",
         ],
         rows: rows
@@ -135,6 +136,7 @@ pub fn reconciliation(rows: &[Row], period: &Period, catalog_label: &str) -> Tab
                     Cell::Time(r.note_updated_at),
                     t(r.related_requirements.join("; ")),
                     t(requirement_mapping(r, catalog_label)),
+                    t(r.record_problems.join("; ")),
                     t(&r.reason),
                 ]
             })
@@ -178,6 +180,7 @@ pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
             "note_updated_by",
             "note_updated_at",
             "related_requirements",
+            "record_problems",
             "source_file",
             "source_record",
         ],
@@ -209,6 +212,7 @@ pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
                     t(f.note.as_ref().map(|n| n.updated_by.as_str()).unwrap_or("")),
                     Cell::Time(f.note.as_ref().and_then(|n| n.updated_at)),
                     t(f.related_requirements.join("; ")),
+                    t(f.flags.join("; ")),
                     t(inputs
                         .get(f.origin.input)
                         .map(|i| i.path.as_str())
@@ -244,6 +248,7 @@ pub fn task_sets<'a>(
             "created_at",
             "updated_at",
             "target_groups",
+            "record_problems",
             "source_file",
         ],
         rows: task_sets
@@ -279,6 +284,7 @@ pub fn task_sets<'a>(
                         })
                         .collect::<Vec<_>>()
                         .join(" ")),
+                    t(ts.flags.join("; ")),
                     t(inputs
                         .get(ts.origin.input)
                         .map(|i| i.path.as_str())
@@ -376,7 +382,7 @@ pub fn inputs(inputs: &[InputReport]) -> Table {
                     Cell::Int(i.size),
                     t(&i.sha256),
                     Cell::Int(i.records_read()),
-                    Cell::Int(i.records_used()),
+                    Cell::Int(i.records_used),
                     Cell::Int(i.ecs16_findings),
                     Cell::Int(i.task_sets),
                     t(i.problems

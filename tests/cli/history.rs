@@ -10,6 +10,8 @@ fn observed(mut f: Value, first: &str, updated: &str) -> Value {
     f["FirstObservedAt"] = json!(first);
     f["UpdatedAt"] = json!(updated);
     f["LastObservedAt"] = json!(updated);
+    // Security Hub stamps the time it processed the finding; that dates the export.
+    f["ProcessedAt"] = json!(updated);
     f
 }
 

@@ -151,7 +151,8 @@ pub mod build {
             "Resources": [{"Type": "Other", "Id": resource, "Partition": "aws", "Region": REGION}],
             "Compliance": {"Status": status, "SecurityControlId": control, "RelatedRequirements": ["PCI DSS v4.0.1/1.4.4"]},
             "Workflow": {"Status": workflow},
-            "RecordState": record
+            "RecordState": record,
+            "ProcessedAt": "2026-09-20T00:00:05.000Z"
         })
     }
 
