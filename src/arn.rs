@@ -83,6 +83,32 @@ impl TaskSetArn {
         })
     }
 
+    /// What is odd about the ARN, in words: an account id that is not 12 digits, a partition AWS does not
+    /// have, a region that is not an AWS region name. The ARN is kept verbatim; these are flags on its record.
+    pub fn doubts(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !is_account_id(&self.account_id) {
+            out.push(format!(
+                "account id {:?} is not 12 digits (kept as written)",
+                self.account_id
+            ));
+        }
+        if !PARTITIONS.contains(&self.partition.as_str()) {
+            out.push(format!(
+                "partition {:?} is not an AWS partition ({})",
+                self.partition,
+                PARTITIONS.join(", ")
+            ));
+        }
+        if !is_region_name(&self.region) {
+            out.push(format!(
+                "region {:?} is not an AWS region name (like eu-west-1)",
+                self.region
+            ));
+        }
+        out
+    }
+
     pub fn service_key(&self) -> ServiceKey {
         ServiceKey {
             account_id: self.account_id.clone(),
@@ -91,6 +117,40 @@ impl TaskSetArn {
             service: self.service.clone(),
         }
     }
+}
+
+/// The partitions AWS has (ARN field 2).
+pub const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// Twelve ASCII digits.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The shape of every AWS region name: a two-letter area, one or more lowercase words, a number
+/// (`eu-west-1`, `us-gov-west-1`, `ap-southeast-5`, `us-isob-east-1`).
+pub fn is_region_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [area, middle @ .., number] = parts.as_slice() else {
+        return false;
+    };
+    area.len() == 2
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && !middle.is_empty()
+        && middle
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Account, region and cluster name from a cluster ARN (`…:cluster/<name>`).
@@ -167,6 +227,33 @@ mod tests {
         .unwrap();
         assert_eq!(long, short);
         assert!(service_key("arn:aws:ecs:us-east-1:444455556666:service/cart-web", None).is_none());
+    }
+
+    #[test]
+    fn doubts_about_account_partition_and_region() {
+        let ok = TaskSetArn::parse(
+            "arn:aws-us-gov:ecs:us-gov-west-1:111122223333:task-set/c/s/ecs-svc/1",
+        )
+        .unwrap();
+        assert!(ok.doubts().is_empty());
+        let odd = TaskSetArn::parse("arn:awz:ecs:mars-1:1234:task-set/c/s/ecs-svc/1").unwrap();
+        let d = odd.doubts();
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert!(d[0].starts_with("account id \"1234\" is not 12 digits"));
+        assert!(d[1].starts_with("partition \"awz\""));
+        assert!(d[2].starts_with("region \"mars-1\""));
+        for r in [
+            "eu-west-1",
+            "ap-southeast-5",
+            "us-isob-east-1",
+            "il-central-1",
+            "cn-north-1",
+        ] {
+            assert!(is_region_name(r), "{r}");
+        }
+        for r in ["EU-west-1", "eu-west", "euwest1", "e-west-1", "eu--1", ""] {
+            assert!(!is_region_name(r), "{r}");
+        }
     }
 
     #[test]

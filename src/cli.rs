@@ -101,8 +101,8 @@ pub struct ReportArgs {
     #[arg(long, help_heading = "Inputs")]
     pub skip_bad_inputs: bool,
 
-    /// Threads to read with (default: every core). The pack is the same whatever the number
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..), help_heading = "Inputs")]
+    /// Threads to read with, 1 to 256 (default: every core). The pack is the same whatever the number
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Inputs")]
     pub jobs: Option<u16>,
 
     /// Split files at least this large across threads (tests use a small value to exercise the path)

@@ -58,7 +58,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// input that was rejected before it was read to the end).
 pub fn hash_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
+    // Only a regular file: hashing a named pipe would wait forever, a device would never end.
+    let mut file = crate::safe_fs::open_regular(path).map_err(|e| match e {
+        crate::safe_fs::FsError::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    })?;
     let mut h = Sha256::default();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -88,25 +92,32 @@ pub fn hex(bytes: &[u8]) -> String {
 /// of piling the file up in memory.
 const QUEUE: usize = 4;
 
-/// A SHA-256 computed on its own thread from blocks handed to it in order.
+/// A SHA-256 computed on its own thread from blocks handed to it in order. When no thread can be started
+/// (the process is at its thread limit), the blocks are hashed where they are handed over: slower, same hash.
 pub struct Background {
     sender: Option<mpsc::SyncSender<Vec<u8>>>,
     worker: Option<JoinHandle<Sha256>>,
+    /// The hash kept here when there is no worker.
+    here: std::sync::Mutex<Sha256>,
 }
 
 impl Default for Background {
     fn default() -> Self {
         let (sender, receiver) = mpsc::sync_channel::<Vec<u8>>(QUEUE);
-        let worker = std::thread::spawn(move || {
-            let mut h = Sha256::default();
-            for block in receiver {
-                h.update(&block);
-            }
-            h
-        });
+        let worker = std::thread::Builder::new()
+            .name("sha256".into())
+            .spawn(move || {
+                let mut h = Sha256::default();
+                for block in receiver {
+                    h.update(&block);
+                }
+                h
+            })
+            .ok();
         Background {
-            sender: Some(sender),
-            worker: Some(worker),
+            sender: worker.as_ref().map(|_| sender),
+            worker,
+            here: std::sync::Mutex::new(Sha256::default()),
         }
     }
 }
@@ -114,19 +125,28 @@ impl Default for Background {
 impl Background {
     /// Hands a block over; blocks are hashed in the order given.
     pub fn update(&self, block: Vec<u8>) {
-        if let Some(s) = &self.sender {
+        match &self.sender {
             // The worker only stops when the sender is dropped, so sending cannot fail while it runs.
-            let _ = s.send(block);
+            Some(s) => {
+                let _ = s.send(block);
+            }
+            None => self
+                .here
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .update(&block),
         }
     }
 
     /// Waits for every block to be hashed and returns the running hash.
     pub fn finish(mut self) -> Sha256 {
         self.sender = None;
-        self.worker
-            .take()
-            .and_then(|w| w.join().ok())
-            .expect("the hashing thread does not panic")
+        let here = std::mem::take(&mut *self.here.lock().unwrap_or_else(|e| e.into_inner()));
+        match self.worker.take().map(JoinHandle::join) {
+            Some(Ok(h)) => h,
+            // The worker hashes plain bytes and cannot panic; `here` holds every block when it is absent.
+            Some(Err(_)) | None => here,
+        }
     }
 }
 

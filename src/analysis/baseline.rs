@@ -9,7 +9,6 @@ use crate::analysis::exceptions::{ExceptionRow, ExceptionStatus};
 // Our own CSV files carry the formula guard; the baseline's values are read back without it.
 use crate::escape::unguard_spreadsheet_cell as unguard;
 use crate::reconcile::{Outcome, Row};
-use crate::safe_fs::io_message;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -81,8 +80,11 @@ pub struct Baseline {
 /// Why a baseline pack cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("{path}: {}", io_message(cause))]
-    Io { path: String, cause: std::io::Error },
+    #[error("{path}: {cause}")]
+    Unreadable {
+        path: String,
+        cause: crate::safe_fs::FsError,
+    },
     #[error("{path}: {cause}")]
     Csv { path: String, cause: csv::Error },
     #[error("{path}:{line}:{column}: not an ecs16-evidence manifest: {message}")]
@@ -110,7 +112,11 @@ fn two_columns(
         path: shown(),
         cause,
     };
-    let mut r = csv::Reader::from_path(path).map_err(csv_error)?;
+    let file = crate::safe_fs::open_regular(path).map_err(|cause| BaselineError::Unreadable {
+        path: shown(),
+        cause,
+    })?;
+    let mut r = csv::Reader::from_reader(file);
     let headers = r.headers().map_err(csv_error)?.clone();
     let index = |column: &'static str| {
         headers
@@ -131,13 +137,25 @@ fn two_columns(
     Ok(out)
 }
 
+/// A file of the pack, when no symlink leads to it.
+fn inside(pack: &Path, relative: &str) -> Result<std::path::PathBuf, BaselineError> {
+    crate::safe_fs::inside(pack, relative).map_err(|cause| BaselineError::Unreadable {
+        path: pack.join(relative).display().to_string(),
+        cause,
+    })
+}
+
 /// Reads a previous pack that passed `verify`.
 pub fn load(pack: &Path) -> Result<PreviousPack, BaselineError> {
     let manifest_path = pack.join("manifest.json");
-    let manifest_bytes = std::fs::read(&manifest_path).map_err(|cause| BaselineError::Io {
-        path: manifest_path.display().to_string(),
-        cause,
-    })?;
+    // The pack passed `verify` just before: its files are regular files inside it, of known size.
+    let manifest_bytes =
+        crate::safe_fs::read_regular(&manifest_path, 512 * 1024 * 1024).map_err(|cause| {
+            BaselineError::Unreadable {
+                path: manifest_path.display().to_string(),
+                cause,
+            }
+        })?;
     let manifest: serde_json::Value =
         serde_json::from_slice(&manifest_bytes).map_err(|e| BaselineError::Manifest {
             path: manifest_path.display().to_string(),
@@ -146,14 +164,14 @@ pub fn load(pack: &Path) -> Result<PreviousPack, BaselineError> {
             message: e.to_string(),
         })?;
     let outcomes = two_columns(
-        &pack.join("data/reconciliation.csv"),
+        &inside(pack, "data/reconciliation.csv")?,
         "task_set_arn",
         "outcome",
     )?
     .into_iter()
     .collect();
     // Packs without an exceptions table (none was written) have no exceptions to compare.
-    let exceptions_path = pack.join("data/exceptions.csv");
+    let exceptions_path = inside(pack, "data/exceptions.csv")?;
     let exceptions = if exceptions_path.is_file() {
         two_columns(&exceptions_path, "task_set_arn", "status")?
             .into_iter()

@@ -12,6 +12,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::path::Path;
 
+/// The largest register read: a register is a hand-kept list, thousands of lines at most.
+const REGISTER_LIMIT: u64 = 64 * 1024 * 1024;
+
 /// A register that cannot be used: its path, the line when the problem has one, and what is wrong.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}:{}", match .line { Some(l) => format!("{l}: {problem}"), None => format!(" {problem}") })]
@@ -25,6 +28,8 @@ pub struct RegisterError {
 pub enum RegisterProblem {
     #[error(transparent)]
     Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Unreadable(crate::safe_fs::FsError),
     #[error("the header must name the columns {}; `{column}` is missing", REGISTER_COLUMNS.join(","))]
     MissingColumn { column: &'static str },
     #[error("task_set_arn is empty")]
@@ -69,10 +74,21 @@ pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
         line,
         problem,
     };
+    let bytes = crate::safe_fs::read_regular(path, REGISTER_LIMIT)
+        .map_err(|e| error(None, RegisterProblem::Unreadable(e)))?;
+    // Line numbers are counted from the bytes: the csv crate counts a CRLF-terminated record (a register
+    // saved by Excel) one line short.
+    let line_at = |pos: Option<&csv::Position>| {
+        let mut end = pos.map_or(0, |p| p.byte() as usize).min(bytes.len());
+        // A record may be said to start on the line end before it (the `\n` of a CRLF).
+        while matches!(bytes.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        1 + bytes[..end].iter().filter(|b| **b == b'\n').count() as u64
+    };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| error(None, e.into()))?;
+        .from_reader(bytes.as_slice());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| error(Some(1), e.into()))?
@@ -89,10 +105,10 @@ pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
     let mut entries = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            let line = line_at(e.position());
             error(Some(line), e.into())
         })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = line_at(record.position());
         let [arn, justification, approver, ticket, expires] =
             cols.map(|i| record.get(i).unwrap_or_default().to_string());
         if arn.is_empty() {
@@ -285,6 +301,24 @@ mod tests {
             entry(5, "arn:aws:ecs:us-east-1:*", None).specificity(arn),
             None
         );
+    }
+
+    #[test]
+    fn line_numbers_are_right_in_a_register_saved_by_excel() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("r.csv");
+        for newline in ["\n", "\r\n"] {
+            let text = [
+                "task_set_arn,justification,approver,ticket,expires",
+                "arn:a,j,a,t,2026-12-31",
+                "arn:b,j,a,t,soon",
+                "",
+            ]
+            .join(newline);
+            std::fs::write(&p, text).unwrap();
+            let e = load(&p).unwrap_err().to_string();
+            assert!(e.contains("r.csv:3: expires"), "{newline:?}: {e}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::ingest::InputStatus;
 use crate::reconcile::Outcome;
 use crate::render::{self, context, templates::Renderer, RenderOptions};
 use crate::{manifest, pack, time};
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Parser;
 use plan::ReportPlan;
 use std::io::{self, Write};
@@ -23,6 +23,7 @@ use std::process::ExitCode;
 
 /// The whole program: parse, run, map the outcome to an exit code.
 pub fn main() -> ExitCode {
+    quiet_panics_of_the_workbook_writer();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -38,6 +39,18 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The workbook writer (rust_xlsxwriter) panics on a write error of its own scratch files; render turns
+/// that panic into an error naming evidence.xlsx, so its default message ("thread … panicked at …") must
+/// not reach the user too. Every other panic is reported as usual.
+fn quiet_panics_of_the_workbook_writer() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() != Some(render::WORKBOOK_THREAD) {
+            default(info);
+        }
+    }));
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -63,18 +76,41 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
     let analysis = analysed?;
     let options = RenderOptions {
         cover: plan.cover.clone(),
-        scratch_dir: Some(&plan.scratch_dir),
+        scratch_dir: Some(plan.staging.scratch()),
     };
-    let mut files = render::render(&analysis, &plan.renderer, &options)?;
+    let mut files = render::render(&analysis, &plan.renderer, &options).map_err(|e| match e {
+        // The workbook is written into the pack's staging folder: name where the pack was to go.
+        render::RenderError::Workbook(_) | render::RenderError::WorkbookStopped(_) => {
+            anyhow::anyhow!("{}: {e}", plan.out.display())
+        }
+        other => other.into(),
+    })?;
     files.push(manifest::build(&analysis, &files, &plan.provenance));
     files.sort_by(|x, y| x.path.cmp(&y.path));
     if let Some(path) = &plan.dump_context {
         let ctx = context::build(&analysis, &plan.cover);
-        std::fs::write(path, Renderer::context_json(&ctx))
-            .with_context(|| format!("{}: cannot be written", path.display()))?;
+        let inputs = match &plan.inputs {
+            crate::ingest::Inputs::Paths(p) => p.as_slice(),
+            crate::ingest::Inputs::Memory(_) => &[],
+        };
+        pack::write_side_file(
+            path,
+            Renderer::context_json(&ctx).as_bytes(),
+            plan.force,
+            inputs,
+            is_a_context_dump,
+        )?;
     }
-    pack::write(&plan.out, &files, plan.force)?;
-    if plan.verbose {
+    let ReportPlan {
+        staging,
+        out,
+        quiet,
+        verbose,
+        fail_on,
+        ..
+    } = plan;
+    staging.commit(&files)?;
+    if verbose {
         for input in &analysis.inputs {
             eprintln!("{}", inspect::line(input));
             for p in &input.problems {
@@ -82,19 +118,31 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
             }
         }
     }
-    if !plan.quiet {
-        print_outcomes(&plan, &analysis)?;
+    if !quiet {
+        print_outcomes(&out, &analysis)?;
     }
-    Ok(gate(&plan.fail_on, &analysis.aggregates))
+    Ok(gate(&fail_on, &analysis.aggregates))
+}
+
+/// True when a file is a context this tool dumped (so `--force` may replace it): JSON naming the tool.
+fn is_a_context_dump(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/tool/name")
+                .and_then(|n| n.as_str())
+                .map(str::to_string)
+        })
+        .is_some_and(|n| n == env!("CARGO_PKG_NAME"))
 }
 
 /// The short outcome table on stdout at the end of a run.
-fn print_outcomes(plan: &ReportPlan, a: &Analysis) -> io::Result<()> {
+fn print_outcomes(pack: &std::path::Path, a: &Analysis) -> io::Result<()> {
     let mut out = io::stdout().lock();
     writeln!(
         out,
         "ECS.16 evidence pack written to {} (as of {}, period {})",
-        plan.out.display(),
+        pack.display(),
         time::format(&a.as_of),
         a.period.label
     )?;

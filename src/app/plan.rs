@@ -9,7 +9,7 @@ use crate::analysis::{AnalysisPlan, PeriodChoice};
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Inputs};
 use crate::manifest::{self, FileEntry, Provenance, RunOptions, VerifyError};
-use crate::pack::{self, PackError};
+use crate::pack::{self, PackError, Staging};
 use crate::period::{Period, PeriodError};
 use crate::reconcile::Outcome;
 use crate::render::context::CoverText;
@@ -50,9 +50,9 @@ pub struct ReportPlan {
     pub provenance: Provenance,
     pub out: PathBuf,
     pub force: bool,
-    /// Where the workbook writer may keep scratch files: the folder the pack goes into (writable, unlike,
-    /// perhaps, `$TMPDIR`).
-    pub scratch_dir: PathBuf,
+    /// The folder the pack is written into, made before any input is read (its scratch space holds the
+    /// workbook's rows until the file is saved).
+    pub staging: Staging,
     pub dump_context: Option<PathBuf>,
     pub fail_on: Vec<Outcome>,
     pub quiet: bool,
@@ -130,7 +130,10 @@ fn period(args: &ReportArgs) -> Result<PeriodChoice, PlanError> {
 
 impl ReportPlan {
     pub fn from_args(args: &ReportArgs) -> Result<ReportPlan, PlanError> {
-        pack::check_target(&args.out, args.force)?;
+        let staging = Staging::prepare(&args.out, args.force, &args.inputs)?;
+        if let Some(path) = &args.dump_context {
+            pack::check_apart(path, &args.inputs)?;
+        }
         let renderer = match &args.templates {
             Some(dir) => Renderer::with_overrides(dir)?,
             None => Renderer::built_in()?,
@@ -153,10 +156,6 @@ impl ReportPlan {
         if let Some(n) = args.split_min_bytes {
             ingest.split_min_bytes = n;
         }
-        let scratch_dir = match args.out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
         Ok(ReportPlan {
             inputs: Inputs::Paths(args.inputs.clone()),
             analysis: AnalysisPlan {
@@ -177,7 +176,7 @@ impl ReportPlan {
             },
             out: args.out.clone(),
             force: args.force,
-            scratch_dir,
+            staging,
             dump_context: args.dump_context.clone(),
             fail_on: args.fail_on.clone(),
             quiet: args.quiet,

@@ -193,6 +193,7 @@ pub fn normalize(p: &Parsed, origin: Origin) -> Result<Selection, RecordError> {
         }
     };
     let mut flags = record::flags(p);
+    flags.extend(arn.doubts());
     let compliance_status = ComplianceStatus::parse(status_text);
     if !compliance_status.is_known() {
         flags.push(format!(

@@ -36,6 +36,7 @@ pub fn task_set(p: &Parsed, origin: Origin) -> Result<TaskSet, RecordError> {
     let arn = TaskSetArn::parse(arn_text)
         .ok_or_else(|| RecordError::NotATaskSetArn(arn_text.to_string()))?;
     let mut flags = record::flags(p);
+    flags.extend(arn.doubts());
     let mut readings = Vec::new();
 
     let status = f.str(&["status"]).map(TaskSetStatus::parse);
@@ -244,7 +245,11 @@ mod tests {
             .to_string()
             .contains("expected a string"));
         let t = task_set(&parsed(&json!({"taskSetArn": "arn:aws:ecs:eu-west-1:1:task-set/c/s/ecs-svc/1", "status": "PAUSED"})), O).unwrap();
-        assert!(t.flags[0].contains("PAUSED"), "{:?}", t.flags);
+        assert!(
+            t.flags.iter().any(|f| f.contains("PAUSED")),
+            "{:?}",
+            t.flags
+        );
     }
 
     #[test]

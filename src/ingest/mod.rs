@@ -185,6 +185,11 @@ pub enum IngestError {
     Walk(#[from] WalkError),
     #[error("no input file to read: the inputs given hold no export or dump")]
     NoInputs,
+    #[error("could not start {threads} reading threads ({cause}); give a smaller -j")]
+    Threads {
+        threads: usize,
+        cause: std::io::Error,
+    },
 }
 
 /// An input that cannot be read: its path, the line and column when the problem has a place, and why.
@@ -309,11 +314,15 @@ pub fn ingest(inputs: &Inputs, options: &Options) -> Result<Ingested, IngestErro
     if threads == 1 {
         work();
     } else {
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(work);
+        std::thread::scope(|s| -> Result<(), IngestError> {
+            for n in 0..threads {
+                std::thread::Builder::new()
+                    .name(format!("reader-{n}"))
+                    .spawn_scoped(s, work)
+                    .map_err(|cause| IngestError::Threads { threads, cause })?;
             }
-        });
+            Ok(())
+        })?;
     }
     let mut out = Ingested::default();
     for ((source, skipped), result) in candidates.into_iter().zip(results) {

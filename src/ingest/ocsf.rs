@@ -186,6 +186,7 @@ pub fn normalize(p: &Parsed, origin: Origin) -> Result<Selection, RecordError> {
         Err(problem) => return unreadable(problem),
     };
     let mut flags = record::flags(p);
+    flags.extend(arn.doubts());
     if !compliance_status.is_known() {
         flags.push(format!(
             "unknown compliance status {:?} kept verbatim (not a usable verdict)",

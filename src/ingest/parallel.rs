@@ -212,7 +212,7 @@ pub fn read_page(
     jobs: usize,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Option<PageRead>, GiveUp> {
-    let mut file = File::open(path).map_err(|_| GiveUp)?;
+    let mut file = crate::safe_fs::open_regular(path).map_err(|_| GiveUp)?;
     let mut lead = vec![0u8; LEAD];
     let n = read_full(&mut file, &mut lead).map_err(|_| GiveUp)?;
     lead.truncate(n);
@@ -240,7 +240,7 @@ pub fn read_page(
         for _ in 0..jobs {
             let rx = Arc::clone(&run_rx);
             let tx = done_tx.clone();
-            scope.spawn(move || loop {
+            let worker = move || loop {
                 let run = match rx.lock() {
                     Ok(guard) => guard.recv(),
                     Err(_) => return,
@@ -250,7 +250,12 @@ pub fn read_page(
                 if tx.send((run.seq, parsed)).is_err() {
                     return;
                 }
-            });
+            };
+            // No thread to spare: the sequential parser reads the file instead.
+            std::thread::Builder::new()
+                .name("page-parser".into())
+                .spawn_scoped(scope, worker)
+                .map_err(|_| GiveUp)?;
         }
         drop(done_tx);
         // The reader: blocks in, runs of whole elements out.

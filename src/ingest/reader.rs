@@ -45,10 +45,18 @@ impl Source {
     /// The raw bytes, from the start.
     fn raw(&self) -> io::Result<Box<dyn ReadSeek>> {
         Ok(match self {
-            Source::File(p) => Box::new(File::open(p)?),
+            Source::File(p) => Box::new(open_input(p)?),
             Source::Memory { bytes, .. } => Box::new(Cursor::new(Arc::clone(bytes))),
         })
     }
+}
+
+/// An input file, opened only if it is a regular file (a named pipe would block the run forever).
+fn open_input(path: &std::path::Path) -> io::Result<File> {
+    crate::safe_fs::open_regular(path).map_err(|e| match e {
+        crate::safe_fs::FsError::Io(e) => e,
+        other => io::Error::other(other.to_string()),
+    })
 }
 
 trait ReadSeek: Read + Seek + Send {}

@@ -161,6 +161,23 @@ pub enum RenderError {
     Workbook(rust_xlsxwriter::XlsxError),
     #[error("{path}: {cause}")]
     Csv { path: String, cause: csv::Error },
+    #[error("evidence.xlsx: could not be written ({0}); is the disk full?")]
+    WorkbookStopped(String),
+    #[error("could not start the thread that writes evidence.xlsx: {0}")]
+    Thread(std::io::Error),
+}
+
+/// The name of the thread that writes the workbook; `app` keeps the panic hook quiet for it, since its
+/// panics are turned into [`RenderError::WorkbookStopped`].
+pub const WORKBOOK_THREAD: &str = "evidence.xlsx writer";
+
+/// The message a panic carried.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the workbook writer stopped".to_string())
 }
 
 fn file(path: &str, bytes: Vec<u8>) -> PackFile {
@@ -314,13 +331,18 @@ pub fn render(
     // The workbook and the CSV tables on one thread, the templates on another: the two halves share only
     // the analysis and the context, and each takes about as long as the other on a large organisation.
     let (tabular, pages) = std::thread::scope(|s| {
-        let tabular = s.spawn(|| tabular_files(a, &ctx, options.scratch_dir));
+        let tabular = std::thread::Builder::new()
+            .name(WORKBOOK_THREAD.into())
+            .spawn_scoped(s, || tabular_files(a, &ctx, options.scratch_dir));
         let pages = page_files(a, &ctx, renderer);
-        (tabular.join(), pages)
+        (tabular.map(|t| t.join()), pages)
     });
     let mut files = match tabular {
-        Ok(files) => files?,
-        Err(panic) => std::panic::resume_unwind(panic),
+        Err(cause) => return Err(RenderError::Thread(cause)),
+        Ok(Ok(files)) => files?,
+        // rust_xlsxwriter unwraps its own write errors (a full disk under its scratch files): a panic of
+        // this thread is that, and becomes an error naming the file instead of a crash.
+        Ok(Err(panic)) => return Err(RenderError::WorkbookStopped(panic_text(panic.as_ref()))),
     };
     files.extend(pages?);
     files.sort_by(|x, y| x.path.cmp(&y.path));

@@ -25,6 +25,9 @@ pub struct TemplateError {
     pub message: String,
 }
 
+/// The largest template read from `--templates`: the built-in ones are tens of kilobytes.
+const TEMPLATE_LIMIT: u64 = 16 * 1024 * 1024;
+
 pub struct Renderer {
     tera: Tera,
     /// Every template's text, to point a render error at its line.
@@ -90,7 +93,7 @@ impl Renderer {
         })?;
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
-        for path in paths.into_iter().filter(|p| p.is_file()) {
+        for path in paths {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -98,7 +101,25 @@ impl Renderer {
             if name.starts_with('.') {
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            // Only regular files inside the folder: a template symlinked to /etc/passwd must not become
+            // the report, and a named pipe must not stall the run.
+            let meta = std::fs::symlink_metadata(&path)
+                .map_err(|e| err(path.display().to_string(), crate::safe_fs::io_message(&e)))?;
+            if meta.is_dir() {
+                continue;
+            }
+            if !meta.is_file() {
+                return Err(err(
+                    path.display().to_string(),
+                    format!(
+                        "is {}; templates must be regular files inside the folder",
+                        crate::safe_fs::kind_of(&meta)
+                    ),
+                ));
+            }
+            let bytes = crate::safe_fs::read_regular(&path, TEMPLATE_LIMIT)
+                .map_err(|e| err(path.display().to_string(), e.to_string()))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
                 err(
                     path.display().to_string(),
                     format!("cannot be read as UTF-8 text: {e}"),

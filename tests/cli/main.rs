@@ -18,6 +18,7 @@ mod integrity;
 mod outcomes;
 mod panics;
 mod parallel;
+mod sacred;
 mod samples;
 mod shapes;
 mod unbent;

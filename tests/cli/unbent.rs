@@ -259,3 +259,28 @@ fn a_finding_of_another_control_with_a_bad_value_does_not_stop_the_run() {
     report(&[&f], &out, &[]);
     assert_eq!(json(&out.join("summary.json"))["findings_read"], 1);
 }
+
+#[test]
+fn item_16_odd_accounts_partitions_and_regions_are_kept_verbatim_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = "arn:awz:ecs:mars-1:1234:task-set/payments/api/ecs-svc/1";
+    let mut f = finding("ECS.16", odd, "FAILED", "NEW", "ACTIVE");
+    f["AwsAccountId"] = json!("1234");
+    write_json(&dir.path().join("in/page.json"), &page(vec![f]));
+    write_json(
+        &dir.path().join("in/dump.json"),
+        &task_sets_dump(vec![task_set(odd, Some("ENABLED"))], vec![]),
+    );
+    let out = dir.path().join("pack");
+    report(&[&dir.path().join("in")], &out, &[]);
+    let rows = csv_rows(&out.join("data/reconciliation.csv"));
+    let r = row(&rows, odd);
+    assert_eq!((r["account_id"].as_str(), r["region"].as_str()), ("1234", "mars-1"));
+    for doubt in [
+        "account id \"1234\" is not 12 digits",
+        "partition \"awz\" is not an AWS partition",
+        "region \"mars-1\" is not an AWS region name",
+    ] {
+        assert!(r["record_problems"].contains(doubt), "{doubt}: {r:?}");
+    }
+}
