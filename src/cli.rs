@@ -170,7 +170,7 @@ pub struct SignArgs {
     #[arg(value_name = "PACK")]
     pub pack: PathBuf,
 
-    /// Ed25519 private key in OpenSSH format, without a passphrase (make one with: ssh-keygen -t ed25519 -f KEYFILE)
+    /// Ed25519 private key in OpenSSH format, without a passphrase (make one with: ssh-keygen -t ed25519 -N '' -f KEYFILE)
     #[arg(long, value_name = "KEYFILE")]
     pub key: PathBuf,
 

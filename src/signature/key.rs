@@ -32,11 +32,11 @@ pub enum KeyError {
     TooLarge { path: String, size: u64 },
     #[error("{path}: is a public key; give the private key (the same name without .pub)")]
     PublicKey { path: String },
-    #[error("{path}: is not an OpenSSH private key: it should begin with {ARMOUR} (make one with: ssh-keygen -t ed25519 -f KEYFILE)")]
+    #[error("{path}: is not an OpenSSH private key: it should begin with {ARMOUR} (make one with: ssh-keygen -t ed25519 -N '' -f KEYFILE)")]
     NotOpenSsh { path: String },
     #[error("{path}: is a damaged OpenSSH private key ({cause}); give an intact copy of the key")]
     Damaged { path: String, cause: ssh_key::Error },
-    #[error("{path}: is an {algorithm} key; ecs16-evidence signs with Ed25519 keys only (make one with: ssh-keygen -t ed25519 -f KEYFILE)")]
+    #[error("{path}: is an {algorithm} key; ecs16-evidence signs with Ed25519 keys only (make one with: ssh-keygen -t ed25519 -N '' -f KEYFILE)")]
     NotEd25519 { path: String, algorithm: String },
     #[error("{path}: is protected by a passphrase, and this tool never asks for one; sign with ssh-keygen instead (`ssh-keygen -Y sign -n ecs16-evidence -f KEYFILE PACK/manifest.json` writes the same PACK/manifest.json.sig), or use an Ed25519 key without a passphrase kept offline")]
     Encrypted { path: String },
