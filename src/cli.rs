@@ -3,6 +3,7 @@
 use crate::period::{Period, PeriodError};
 use crate::reconcile::Outcome;
 use chrono::{DateTime, NaiveDate, Utc};
+use clap::builder::NonEmptyStringValueParser;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -28,6 +29,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Check a pack against its manifest: every file's SHA-256, nothing missing, nothing added
     Verify(VerifyArgs),
+    /// Sign a pack's manifest.json with an Ed25519 OpenSSH key (checked with ssh-keygen -Y verify)
+    Sign(SignArgs),
     /// Write the built-in templates to a folder, as a starting point for --templates
     Templates(TemplatesArgs),
 }
@@ -126,10 +129,54 @@ pub struct InspectArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "With --allowed-signers and --identity, also checks PACK/manifest.json.sig as \
+                  `ssh-keygen -Y verify -f FILE -I ID -n ecs16-evidence -s PACK/manifest.json.sig < PACK/manifest.json` \
+                  does. A key limited to a time window (valid-after/valid-before) is checked only at the moment \
+                  given with --verify-time: a signature does not record when it was made, and this tool never \
+                  reads the clock."
+)]
 pub struct VerifyArgs {
     /// The pack folder (holding manifest.json)
     #[arg(value_name = "PACK")]
     pub pack: PathBuf,
+
+    /// Also check the pack's signature against this OpenSSH allowed_signers file (see `man ssh-keygen`)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "identity",
+        help_heading = "Signature"
+    )]
+    pub allowed_signers: Option<PathBuf>,
+
+    /// Who must have signed: a principal of the allowed_signers file, e.g. an e-mail address
+    #[arg(long, value_name = "ID", requires = "allowed_signers", value_parser = NonEmptyStringValueParser::new(), help_heading = "Signature")]
+    pub identity: Option<String>,
+
+    /// Check keys limited to a time window at this moment (RFC 3339), like ssh-keygen's -Overify-time
+    #[arg(long, value_name = "TIME", requires = "allowed_signers", value_parser = parse_time, help_heading = "Signature")]
+    pub verify_time: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The pack must pass `verify` first. Writes PACK/manifest.json.sig, an SSHSIG signature (namespace \
+                  ecs16-evidence) over PACK/manifest.json, which lists the SHA-256 of every other file: the same \
+                  bytes `ssh-keygen -Y sign -n ecs16-evidence -f KEYFILE PACK/manifest.json` writes."
+)]
+pub struct SignArgs {
+    /// The pack folder (holding manifest.json)
+    #[arg(value_name = "PACK")]
+    pub pack: PathBuf,
+
+    /// Ed25519 private key in OpenSSH format, without a passphrase (make one with: ssh-keygen -t ed25519 -N '' -f KEYFILE)
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+
+    /// Replace an existing PACK/manifest.json.sig
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +213,10 @@ fn parse_outcome(text: &str) -> Result<Outcome, ArgError> {
     Outcome::parse(text.trim()).ok_or_else(|| ArgError::NotAnOutcome {
         text: text.to_string(),
     })
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, ArgError> {
+    Ok(crate::time::parse_str(text)?)
 }
 
 fn parse_as_of(text: &str) -> Result<DateTime<Utc>, ArgError> {
@@ -222,6 +273,43 @@ mod tests {
             "2026-07-02"
         ])
         .is_err());
+    }
+
+    #[test]
+    fn allowed_signers_and_identity_come_together() {
+        let ok = Cli::try_parse_from([
+            "x",
+            "verify",
+            "p",
+            "--allowed-signers",
+            "f",
+            "--identity",
+            "a@b",
+            "--verify-time",
+            "2026-10-01T00:00:00Z",
+        ]);
+        assert!(ok.is_ok(), "{ok:?}");
+        for alone in [
+            &["--allowed-signers", "f"][..],
+            &["--identity", "a@b"],
+            &["--verify-time", "2026-10-01T00:00:00Z"],
+            &["--allowed-signers", "f", "--identity", ""],
+            &[
+                "--allowed-signers",
+                "f",
+                "--identity",
+                "a",
+                "--verify-time",
+                "2026-10-01",
+            ],
+        ] {
+            let args = ["x", "verify", "p"].iter().chain(alone.iter());
+            assert!(Cli::try_parse_from(args).is_err(), "{alone:?}");
+        }
+        assert!(
+            Cli::try_parse_from(["x", "sign", "p"]).is_err(),
+            "--key is required"
+        );
     }
 
     #[test]

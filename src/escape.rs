@@ -2,6 +2,7 @@
 //!
 //! HTML is escaped by Tera's autoescape (templates end in `.html`). Markdown table cells go through
 //! [`markdown_cell`]; CSV cells go through [`spreadsheet_cell`], workbook cells through [`is_formula_like`].
+//! Text the user or a trust file gave that is echoed on the terminal goes through [`terminal_quoted`].
 
 use std::borrow::Cow;
 
@@ -75,9 +76,28 @@ pub fn unguard_spreadsheet_cell(cell: &str) -> &str {
     cell.strip_prefix('\'').unwrap_or(cell)
 }
 
+/// Text for a terminal line, in double quotes: control characters (escape sequences, newlines) and
+/// invisible formatting (bidirectional overrides) are written as Rust escapes (`\u{1b}`, `\n`, `\u{202e}`),
+/// so the text can neither move the cursor nor forge another line, and the quotes show where it ends.
+pub fn terminal_quoted(text: &str) -> String {
+    format!("\"{}\"", text.escape_debug())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_text_cannot_forge_a_line_or_steer_the_terminal() {
+        assert_eq!(
+            terminal_quoted("alice@example.com"),
+            "\"alice@example.com\""
+        );
+        assert_eq!(
+            terminal_quoted("a\"\n\u{1b}[31mb\u{202e}c"),
+            "\"a\\\"\\n\\u{1b}[31mb\\u{202e}c\""
+        );
+    }
 
     #[test]
     fn markdown_cells_cannot_break_the_table_or_inject_markup() {

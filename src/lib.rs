@@ -6,7 +6,8 @@
 //!
 //! `ingest` (files → typed findings and inventory) → `dedupe` (one finding per Id) → `reconcile` (one
 //! outcome per task set) → `analysis` (counts with polars, exceptions, remediation, history, baseline) →
-//! `render` (templates, CSV, JSON, XLSX, in memory) → `manifest` (hashes of it all) → `pack` (atomic write).
+//! `render` (templates, CSV, JSON, XLSX, in memory) → `manifest` (hashes of it all) → `pack` (atomic write)
+//! → `signature` (an OpenSSH signature of the manifest, written into a pack that verifies, and checked).
 //!
 //! Leaves any stage may use: `model`, `arn`, `time`, `period`, `catalog`, `digest`, `escape`, `json`,
 //! `safe_fs`. On top: `cli` (arguments) and `app` (the commands: a validated plan, then the stages).
@@ -30,6 +31,7 @@ pub mod manifest;
 pub mod pack;
 pub mod reconcile;
 pub mod render;
+pub mod signature;
 
 // The command line.
 pub mod app;

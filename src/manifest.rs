@@ -1,6 +1,8 @@
 //! `manifest.json`: what a pack was built from and with, and the SHA-256 of every file in it, so an assessor
 //! can check the pack offline with `ecs16-evidence verify PACK` (or `sha256sum`). The manifest does not
-//! list itself.
+//! list itself, nor `manifest.json.sig`, the signature `sign` may add later over the manifest's bytes: that
+//! file is part of a pack without being listed (as a regular file; anything else under its name is
+//! reported as added). Checking the signature is the `signature` stage's job.
 //!
 //! The stage after render: [`build`] takes the rendered files and the analysis they came from; [`verify`]
 //! re-hashes a pack on disk (the `verify` command, and a `--baseline` before it is used).
@@ -37,6 +39,8 @@ pub enum VerifyError {
 }
 
 pub const FILE_NAME: &str = "manifest.json";
+/// The OpenSSH signature of `manifest.json` (`ecs16-evidence sign`, or `ssh-keygen -Y sign`).
+pub const SIGNATURE_FILE_NAME: &str = "manifest.json.sig";
 pub const SCHEMA: &str = "ecs16-evidence/manifest/v1";
 
 /// The largest `manifest.json` read: an organisation's hundred thousand inputs make tens of megabytes.
@@ -234,6 +238,11 @@ fn is_inside(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// A regular file, not a symlink to one.
+fn is_regular_file(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
 /// Re-hashes a pack against its manifest.
 pub fn verify(pack: &Path) -> Result<Verification, VerifyError> {
     let manifest_path = pack.join(FILE_NAME);
@@ -262,6 +271,9 @@ pub fn verify(pack: &Path) -> Result<Verification, VerifyError> {
         cause,
     })?;
     present.remove(FILE_NAME);
+    if is_regular_file(&pack.join(SIGNATURE_FILE_NAME)) {
+        present.remove(SIGNATURE_FILE_NAME);
+    }
     let mut v = Verification::default();
     for entry in &m.outputs {
         if !is_inside(&entry.path) {

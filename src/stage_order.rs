@@ -18,6 +18,7 @@ const CHAIN: &[&str] = &[
     "render",
     "manifest",
     "pack",
+    "signature",
     "cli",
     "app",
     "testkit",

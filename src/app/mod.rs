@@ -1,5 +1,6 @@
 //! Runs the commands. `report` is the stages in order — plan, analyse (ingest → dedupe → reconcile →
-//! aggregate/history), render, manifest, pack — each handing the next a typed value.
+//! aggregate/history), render, manifest, pack — each handing the next a typed value. `sign` and `verify`
+//! are the `signature` stage (and `manifest::verify`) on a pack already written.
 //!
 //! Exit codes: 0 done; 1 something the user asked to be told about was found (`--fail-on` outcomes, a pack
 //! that fails `verify`, `inspect` with unreadable files); 2 the run could not be done (bad input, bad usage,
@@ -10,10 +11,11 @@ pub mod plan;
 
 use crate::analysis::aggregate::Aggregates;
 use crate::analysis::{self, Analysis};
-use crate::cli::{Cli, Command, ReportArgs, TemplatesArgs, VerifyArgs};
+use crate::cli::{Cli, Command, ReportArgs, SignArgs, TemplatesArgs, VerifyArgs};
 use crate::ingest::InputStatus;
 use crate::reconcile::Outcome;
 use crate::render::{self, context, templates::Renderer, RenderOptions};
+use crate::signature::{self, Verdict};
 use crate::{manifest, pack, time};
 use anyhow::Result;
 use clap::Parser;
@@ -63,6 +65,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Verify(args) => verify(&args),
+        Command::Sign(args) => sign(&args),
         Command::Templates(args) => templates(&args),
     }
 }
@@ -194,15 +197,54 @@ fn templates(args: &TemplatesArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `verify`: the manifest, then (when asked) the signature; exit 1 when either fails.
 fn verify(args: &VerifyArgs) -> Result<ExitCode> {
     let v = manifest::verify(&args.pack)?;
+    let verdict: Option<Verdict> = match (&args.allowed_signers, &args.identity) {
+        (Some(signers), Some(identity)) => Some(signature::check(
+            &args.pack,
+            signers,
+            identity,
+            args.verify_time,
+        )?),
+        _ => None,
+    };
     let mut out = io::stdout().lock();
     for line in v.lines() {
         writeln!(out, "{line}")?;
     }
-    Ok(if v.ok() {
+    match &verdict {
+        Some(verdict) => writeln!(out, "{}", verdict.line())?,
+        None if signature::is_present(&args.pack) => writeln!(
+            out,
+            "signature: not checked (give --allowed-signers FILE --identity ID to check it)"
+        )?,
+        None => {}
+    }
+    let good = verdict.as_ref().is_none_or(Verdict::is_good);
+    Ok(if v.ok() && good {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `sign`: what was written, and the line the assessor's allowed_signers file needs.
+fn sign(args: &SignArgs) -> Result<ExitCode> {
+    let signed = signature::sign(&args.pack, &args.key, args.force)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "signed: {} ({}, namespace {})",
+        signed.path.display(),
+        signed.key,
+        signature::NAMESPACE
+    )?;
+    writeln!(
+        out,
+        "allowed_signers line for the assessor: ID namespaces=\"{}\" {}",
+        signature::NAMESPACE,
+        signed.public_key
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

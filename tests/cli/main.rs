@@ -21,4 +21,5 @@ mod parallel;
 mod sacred;
 mod samples;
 mod shapes;
+mod signature;
 mod unbent;

@@ -1,6 +1,7 @@
 //! No input reaches a panic: every subcommand, fed every file of a hostile corpus in every role a file can
 //! play (an export, a folder of them, an exceptions register, a template, a pack's manifest or CSV, a
-//! baseline), ends with exit 0, 1 or 2 and a message — never 101, never "panicked".
+//! baseline, a signing key, an allowed_signers file, a pack's signature), ends with exit 0, 1 or 2 and a
+//! message — never 101, never "panicked".
 
 use crate::support::*;
 use std::fs;
@@ -152,6 +153,7 @@ fn no_subcommand_panics_on_any_hostile_file_in_any_role() {
         for (what, args) in runs {
             assert_no_panic(&format!("{what} {name}"), &run(&args));
         }
+        signature_roles(d, &original, name, &f, &bytes);
         // As a template, under both names.
         for template in ["index.html", "report.md"] {
             let t = d.join(format!("t-{name}-{template}"));
@@ -193,6 +195,39 @@ fn no_subcommand_panics_on_any_hostile_file_in_any_role() {
             assert_no_panic(&format!("--baseline with {file} = {name}"), &o);
         }
     }
+}
+
+/// The file as a signing key, as an allowed_signers file, and as a pack's `manifest.json.sig`.
+fn signature_roles(d: &Path, original: &Path, name: &str, file: &Path, bytes: &[u8]) {
+    let o = run(&[&"sign", &original, &"--key", &file]);
+    assert_no_panic(&format!("sign --key {name}"), &o);
+    assert_exit(&o, 2);
+    let o = run(&[
+        &"verify",
+        &original,
+        &"--allowed-signers",
+        &file,
+        &"--identity",
+        &"a",
+    ]);
+    assert_no_panic(&format!("verify --allowed-signers {name}"), &o);
+    let signers = d.join("allowed_signers");
+    fs::write(
+        &signers,
+        "a ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBJmekDvZiQe1E3X7aZD3MTvN6XaE6CWfB3CCloBx7nI\n",
+    )
+    .unwrap();
+    let pack = pack_with(d, original, name, "manifest.json.sig", bytes);
+    let o = run(&[
+        &"verify",
+        &pack,
+        &"--allowed-signers",
+        &signers,
+        &"--identity",
+        &"a",
+    ]);
+    assert_no_panic(&format!("verify with manifest.json.sig = {name}"), &o);
+    assert_exit(&o, 1);
 }
 
 #[test]
