@@ -104,6 +104,12 @@ pub struct ReportArgs {
     #[arg(long, help_heading = "Inputs")]
     pub skip_bad_inputs: bool,
 
+    /// Every describe-task-sets dump given was run without --task-sets, so it lists its whole service:
+    /// a task set of that service it does not list no longer exists. Without this, a describe-task-sets
+    /// dump speaks only for the task sets it lists and those its failures name
+    #[arg(long, help_heading = "Inputs")]
+    pub complete_dumps: bool,
+
     /// Threads to read with, 1 to 256 (default: every core). The pack is the same whatever the number
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Inputs")]
     pub jobs: Option<u16>,

@@ -78,6 +78,8 @@ pub struct RunOptions {
     pub to: Option<String>,
     pub exceptions: Option<String>,
     pub skip_bad_inputs: bool,
+    #[serde(default)]
+    pub complete_dumps: bool,
     pub fail_on: Vec<String>,
     pub org: Option<String>,
     pub assessor: Option<String>,

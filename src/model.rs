@@ -231,6 +231,48 @@ pub struct TaskSet {
     pub origin: Origin,
 }
 
+/// What a description says of a task set's exposure at one moment.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Exposure {
+    Enabled,
+    Disabled,
+    /// No awsvpc network configuration: its tasks get no public IP of their own.
+    NotAwsvpc,
+    /// A value this tool does not know, verbatim.
+    Unknown(String),
+    /// The task set no longer exists.
+    Deleted,
+}
+
+impl Exposure {
+    pub fn of(assign: Option<&AssignPublicIp>) -> Exposure {
+        match assign {
+            Some(AssignPublicIp::Enabled) => Exposure::Enabled,
+            Some(AssignPublicIp::Disabled) => Exposure::Disabled,
+            Some(AssignPublicIp::Other(v)) => Exposure::Unknown(v.clone()),
+            None => Exposure::NotAwsvpc,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Exposure::Enabled => "ENABLED",
+            Exposure::Disabled => "DISABLED",
+            Exposure::NotAwsvpc => "NOT_AWSVPC",
+            Exposure::Unknown(v) => v,
+            Exposure::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One configuration of a task set as AWS Config captured it: a point of its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ConfigPoint {
+    pub captured_at: DateTime<Utc>,
+    pub exposure: Exposure,
+    pub origin: Origin,
+}
+
 /// What the inventory dumps say, joined across every dump given.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
@@ -246,6 +288,16 @@ pub struct Inventory {
     pub newest_timestamp: Option<DateTime<Utc>>,
     /// Older descriptions of a task set that a newer one replaced, kept as its history.
     pub earlier: BTreeMap<String, Vec<TaskSet>>,
+    /// Services some listing names (`list-services`, `describe-services`, AWS Config): they exist.
+    pub listed_services: BTreeSet<ServiceKey>,
+    /// Clusters `list-clusters` names: (account, region, cluster).
+    pub listed_clusters: BTreeSet<(String, String, String)>,
+    /// Accounts and regions an AWS Config snapshot or aggregator query covers.
+    pub config_scopes: BTreeSet<(String, String)>,
+    /// Each task set's configurations as AWS Config captured them, oldest first.
+    pub config_timeline: BTreeMap<String, Vec<ConfigPoint>>,
+    /// Calls the inventory collection recorded as failed, in words: gaps the report names.
+    pub collection_gaps: Vec<String>,
 }
 
 /// A record that may be an ECS.16 finding but whose task set or status cannot be read: it cannot be placed,

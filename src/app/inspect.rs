@@ -2,7 +2,7 @@
 
 use crate::cli::InspectArgs;
 use crate::ingest::{self, InputReport, InputStatus, Inputs};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -40,38 +40,39 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode> {
         jobs: ingest::default_jobs(),
         ..Default::default()
     };
-    let ingested = match ingest::ingest(&Inputs::Paths(args.inputs.clone()), &options) {
-        Ok(i) => i,
-        // Every file was rejected: still show each one.
-        Err(ingest::IngestError::NoInputs) => bail!("no input could be read"),
+    let inputs = match ingest::ingest(&Inputs::Paths(args.inputs.clone()), &options) {
+        Ok(i) => i.inputs,
+        // Nothing could be used: still show each input and why.
+        Err(ingest::IngestError::NoInputs(inputs)) if !inputs.is_empty() => inputs,
         Err(e) => return Err(e.into()),
     };
     let mut out = io::stdout().lock();
-    for i in &ingested.inputs {
+    for i in &inputs {
         writeln!(out, "{}", line(i))?;
         for p in &i.problems {
             writeln!(out, "    record {}: {}", p.record, p.message)?;
         }
     }
-    let sum = |f: fn(&InputReport) -> u64| ingested.inputs.iter().map(f).sum::<u64>();
-    let rejected = ingested
-        .inputs
+    let sum = |f: fn(&InputReport) -> u64| inputs.iter().map(f).sum::<u64>();
+    let rejected = inputs
         .iter()
         .filter(|i| matches!(i.status, InputStatus::Rejected(_)))
         .count();
     writeln!(
         out,
         "total: {} files, {} rejected; records {}  ECS.16 findings {}  task sets {}  problems {}",
-        ingested.inputs.len(),
+        inputs.len(),
         rejected,
         sum(|i| i.records_read()),
         sum(|i| i.ecs16_findings),
         sum(|i| i.task_sets),
         sum(|i| i.problems.len() as u64),
     )?;
-    Ok(if rejected > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(
+        if rejected > 0 || !inputs.iter().any(|i| i.status == InputStatus::Used) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }

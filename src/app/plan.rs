@@ -70,6 +70,7 @@ fn run_options(args: &ReportArgs) -> RunOptions {
         to: args.to.map(|d| d.to_string()),
         exceptions: args.exceptions.as_ref().map(shown),
         skip_bad_inputs: args.skip_bad_inputs,
+        complete_dumps: args.complete_dumps,
         fail_on: args.fail_on.iter().map(|o| o.code().to_string()).collect(),
         org: args.org.clone(),
         assessor: args.assessor.clone(),
@@ -148,6 +149,7 @@ impl ReportPlan {
         let previous = args.baseline.as_deref().map(previous_pack).transpose()?;
         let mut ingest = ingest::Options {
             skip_bad_inputs: args.skip_bad_inputs,
+            complete_dumps: args.complete_dumps,
             exclude: vec![args.out.clone()],
             jobs: args.jobs.map_or_else(ingest::default_jobs, usize::from),
             progress: progress_bar(args.quiet),

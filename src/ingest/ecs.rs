@@ -141,9 +141,9 @@ pub fn failure(v: &Value) -> Result<Option<Missing>, RecordError> {
     }
     if TaskSetArn::parse(arn_text).is_some() {
         let why = if detail.is_empty() {
-            "MISSING".to_string()
+            "describe-task-sets failures report it MISSING".to_string()
         } else {
-            format!("MISSING ({detail})")
+            format!("describe-task-sets failures report it MISSING ({detail})")
         };
         return Ok(Some(Missing::TaskSet(arn_text.to_string(), why)));
     }
@@ -257,7 +257,10 @@ mod tests {
         let ts = "arn:aws:ecs:eu-west-1:1:task-set/c/s/ecs-svc/1";
         assert_eq!(
             failure(&json!({"arn": ts, "reason": "MISSING"})).unwrap(),
-            Some(Missing::TaskSet(ts.to_string(), "MISSING".to_string()))
+            Some(Missing::TaskSet(
+                ts.to_string(),
+                "describe-task-sets failures report it MISSING".to_string()
+            ))
         );
         assert!(matches!(
             failure(&json!({"arn": "arn:aws:ecs:eu-west-1:1:service/c/s", "reason": "MISSING"}))

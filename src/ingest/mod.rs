@@ -8,6 +8,7 @@
 pub mod asff;
 pub mod boundaries;
 pub mod collect;
+pub mod config;
 pub mod ecs;
 pub mod fields;
 pub mod files;
@@ -24,10 +25,11 @@ use collect::FileCollector;
 pub use files::WalkError;
 pub use reader::{OpenError, Source};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use stream::Shape;
+use stream::{List, RecognisedKind, Shape};
 
 /// The inputs of a run: paths as given on the command line, or files held in memory (the tests and the
 /// fuzz targets run the very same stages on bytes).
@@ -64,6 +66,9 @@ pub struct Options {
     pub split_min_bytes: u64,
     /// Bytes read of the total, when a progress bar is shown.
     pub progress: Option<indicatif::ProgressBar>,
+    /// The user declares that every `describe-task-sets` dump lists its whole service (it was run without
+    /// `--task-sets`): a task set of that service the dump does not list no longer exists.
+    pub complete_dumps: bool,
 }
 
 impl Default for Options {
@@ -74,6 +79,7 @@ impl Default for Options {
             jobs: 1,
             split_min_bytes: 32 * 1024 * 1024,
             progress: None,
+            complete_dumps: false,
         }
     }
 }
@@ -124,6 +130,8 @@ pub struct InputReport {
     pub task_sets: u64,
     pub services: u64,
     pub failures: u64,
+    /// Other inventory records read (listed ARNs, Config items, network resources, the collector's files).
+    pub other_records: u64,
     pub problems: Vec<RecordProblem>,
     /// Records that went into the evidence: ECS.16 findings (readable or not: an unreadable one is counted),
     /// task sets, services and failures that could be read. Findings of other controls are read and
@@ -149,6 +157,7 @@ impl InputReport {
             task_sets: 0,
             services: 0,
             failures: 0,
+            other_records: 0,
             problems: Vec::new(),
             records_used: 0,
             status,
@@ -156,9 +165,10 @@ impl InputReport {
         }
     }
 
-    /// Records read from the file: findings of any control, task sets, services and failures.
+    /// Records read from the file: findings of any control, task sets, services, failures and every other
+    /// inventory record (listed ARNs, Config items, network resources).
     pub fn records_read(&self) -> u64 {
-        self.findings_read + self.task_sets + self.services + self.failures
+        self.findings_read + self.task_sets + self.services + self.failures + self.other_records
     }
 }
 
@@ -174,6 +184,10 @@ pub struct Ingested {
     /// The newest time a service stamped on any finding read (any control): with the dumps' own times,
     /// what `as_of` defaults to.
     pub newest_stamp: Option<chrono::DateTime<chrono::Utc>>,
+    /// AWS Config items of other resource types and the network resources of the CLI, kept for the
+    /// reachability analysis.
+    pub network_items: Vec<config::Item>,
+    pub network_records: Vec<(&'static str, serde_json::Value)>,
 }
 
 /// A failure that stops the run.
@@ -183,13 +197,29 @@ pub enum IngestError {
     BadInput(#[from] InputError),
     #[error(transparent)]
     Walk(#[from] WalkError),
-    #[error("no input file to read: the inputs given hold no export or dump")]
-    NoInputs,
+    /// Nothing could be used; every input is listed with what happened to it.
+    #[error("no input could be used:{}", unusable_list(.0))]
+    NoInputs(Vec<InputReport>),
     #[error("could not start {threads} reading threads ({cause}); give a smaller -j")]
     Threads {
         threads: usize,
         cause: std::io::Error,
     },
+}
+
+/// Each input on a line of its own with why it was not used.
+fn unusable_list(inputs: &[InputReport]) -> String {
+    if inputs.is_empty() {
+        return " the inputs given hold no file".to_string();
+    }
+    inputs
+        .iter()
+        .map(|i| match i.status.why() {
+            Some(why) if why.starts_with(&i.path) => format!("\n  {why}"),
+            Some(why) => format!("\n  {}: {why}", i.path),
+            None => format!("\n  {}: holds no record", i.path),
+        })
+        .collect()
 }
 
 /// An input that cannot be read: its path, the line and column when the problem has a place, and why.
@@ -233,7 +263,11 @@ fn read_any(source: &Source, index: usize, options: &Options) -> Result<FileRead
     {
         match parallel::read_page(path, index, options.jobs, options.progress.as_ref()) {
             Ok(Some((collector, (sha256, size)))) => {
-                let kind = describe_kind(&[Shape::FindingsPage], collector.ocsf_seen);
+                let page = Shape::Lists {
+                    lists: vec![List::Findings],
+                    others: Vec::new(),
+                };
+                let kind = describe_kind(&[page], &collector);
                 return Ok(FileRead {
                     collector,
                     kind,
@@ -241,6 +275,7 @@ fn read_any(source: &Source, index: usize, options: &Options) -> Result<FileRead
                     sha256,
                     size,
                     threads: options.jobs,
+                    config_complete: false,
                 });
             }
             // Not that layout, or not exactly: the sequential parser reads it (and says what is wrong).
@@ -325,6 +360,7 @@ pub fn ingest(inputs: &Inputs, options: &Options) -> Result<Ingested, IngestErro
         })?;
     }
     let mut out = Ingested::default();
+    let mut deleted = BTreeMap::new();
     for ((source, skipped), result) in candidates.into_iter().zip(results) {
         let path = source.display();
         let size = source.size();
@@ -343,7 +379,17 @@ pub fn ingest(inputs: &Inputs, options: &Options) -> Result<Ingested, IngestErro
                 report.kind = read.kind;
                 report.gzip = read.gzip;
                 report.sha256 = read.sha256;
-                merge(&mut out, &mut report, read.collector);
+                let complete = Completeness {
+                    dumps: options.complete_dumps,
+                    config: read.config_complete,
+                };
+                merge(
+                    &mut out,
+                    &mut report,
+                    read.collector,
+                    complete,
+                    &mut deleted,
+                );
                 out.inputs.push(report);
             }
             Err(located) => {
@@ -363,8 +409,9 @@ pub fn ingest(inputs: &Inputs, options: &Options) -> Result<Ingested, IngestErro
         }
     }
     if !out.inputs.iter().any(|i| i.status == InputStatus::Used) {
-        return Err(IngestError::NoInputs);
+        return Err(IngestError::NoInputs(out.inputs));
     }
+    finish_inventory(&mut out.inventory, &mut deleted);
     Ok(out)
 }
 
@@ -377,6 +424,8 @@ struct FileRead {
     size: u64,
     /// Threads the file was split across.
     threads: usize,
+    /// The file is an AWS Config snapshot or advanced query: complete for the accounts and regions it holds.
+    config_complete: bool,
 }
 
 /// A reading problem and where in the file it is, before the file's path is put in front.
@@ -419,18 +468,18 @@ fn read_file(
     if shapes.is_empty() {
         return Err(Located::nowhere(InputProblem::Empty));
     }
-    let recognised = collector.findings_read
-        + collector.task_sets.len() as u64
-        + collector.services_read
-        + collector.failures_read;
-    if collector.non_findings > 0 && recognised == 0 {
+    if collector.non_findings > 0 && collector.records_read() == 0 {
         return Err(Located::nowhere(InputProblem::NotOurs {
             count: collector.non_findings,
             first: collector.first_non_finding.clone().unwrap_or_default(),
         }));
     }
     collector.date_the_export();
-    let kind = describe_kind(&shapes, collector.ocsf_seen);
+    let kind = describe_kind(&shapes, &collector);
+    // A Config snapshot or an advanced query lists every resource of the accounts and regions it holds.
+    let config_complete = shapes
+        .iter()
+        .any(|s| s.holds(List::Results) || s.has_member("configSnapshotId"));
     let (sha256, size) = digest
         .finish(source)
         .map_err(|e| Located::nowhere(InputProblem::Io(e)))?;
@@ -441,6 +490,7 @@ fn read_file(
         sha256,
         size,
         threads: 1,
+        config_complete,
     })
 }
 
@@ -473,53 +523,168 @@ fn json_error(e: &serde_json::Error, gzip: bool) -> Located {
     }
 }
 
-/// The kind of a file in words, from the shapes of its top-level values.
-fn describe_kind(shapes: &[Shape], ocsf: bool) -> String {
-    let first = shapes.first().copied();
-    let all_same = shapes.iter().all(|s| Some(*s) == first);
+/// The command whose output holds a list, as `inspect` names the kind of a file.
+fn list_kind(list: List, shape: &Shape) -> &'static str {
+    match list {
+        List::TaskSets => "ecs describe-task-sets",
+        List::Services => "ecs describe-services",
+        List::Failures => "ecs describe-task-sets",
+        List::ClusterArns => "ecs list-clusters",
+        List::ServiceArns => "ecs list-services",
+        List::ConfigurationItems if shape.has_member("configSnapshotId") => "config-snapshot",
+        List::ConfigurationItems => "config-history",
+        List::BaseConfigurationItems => "config-batch",
+        List::Results => "config-query",
+        List::Network("Subnets") => "ec2 describe-subnets",
+        List::Network("RouteTables") => "ec2 describe-route-tables",
+        List::Network("SecurityGroups") => "ec2 describe-security-groups",
+        List::Network("NetworkAcls") => "ec2 describe-network-acls",
+        List::Network("PrefixLists") => "ec2 describe-managed-prefix-lists",
+        List::Network("Entries") => "ec2 get-managed-prefix-list-entries",
+        List::Network("LoadBalancers") => "elbv2 describe-load-balancers",
+        List::Network("TargetGroups") => "elbv2 describe-target-groups",
+        List::Network("Listeners") => "elbv2 describe-listeners",
+        List::Network(_) => "network resources",
+        List::Findings | List::TopLevel => "securityhub get-findings",
+    }
+}
+
+/// What a shape is, for telling whether a file's values are all of one kind (a page with `NextToken` and
+/// one without are the same kind).
+fn shape_class(shape: &Shape) -> (u8, Vec<List>, Option<RecognisedKind>) {
+    match shape {
+        Shape::Lists { lists, .. } => (0, lists.clone(), None),
+        Shape::Array => (1, Vec::new(), None),
+        Shape::Object(k) => (2, Vec::new(), Some(*k)),
+    }
+}
+
+/// The kind of a file in words, from the shapes of its top-level values and what was read from them.
+fn describe_kind(shapes: &[Shape], c: &collect::FileCollector) -> String {
+    let Some(first) = shapes.first() else {
+        return String::new();
+    };
+    let all_same = shapes.iter().all(|s| shape_class(s) == shape_class(first));
     let many = shapes.len() > 1;
-    let findings = if ocsf { "findings (OCSF)" } else { "findings" };
-    match (first, all_same, many) {
-        (Some(Shape::FindingsPage), true, false) => {
+    let findings = if c.ocsf_seen {
+        "findings (OCSF)"
+    } else {
+        "findings"
+    };
+    let text = match (first, all_same, many) {
+        (_, false, _) => format!("stream of {} JSON values (mixed)", shapes.len()),
+        (Shape::Lists { lists, .. }, _, false) if lists.contains(&List::Findings) => {
             format!("securityhub get-findings page, {findings}")
         }
-        (Some(Shape::FindingsPage), true, true) => {
-            format!(
-                "securityhub get-findings pages ({} in one file), {findings}",
-                shapes.len()
-            )
+        (Shape::Lists { lists, .. }, _, true) if lists.contains(&List::Findings) => format!(
+            "securityhub get-findings pages ({} in one file), {findings}",
+            shapes.len()
+        ),
+        // The main list decides: task sets or services before the failures beside them.
+        (Shape::Lists { lists, .. }, _, _) => lists
+            .iter()
+            .find(|l| **l != List::Failures)
+            .or(lists.first())
+            .map(|l| list_kind(*l, first))
+            .unwrap_or_default()
+            .to_string(),
+        (Shape::Array, _, _) if c.findings_read == 0 && !c.task_sets.is_empty() => {
+            "JSON array of ecs task sets".to_string()
         }
-        (Some(Shape::FindingsArray), true, false) => format!("JSON array of {findings}"),
-        (Some(Shape::Finding), true, false) => {
-            format!("single finding{}", if ocsf { " (OCSF)" } else { "" })
+        (Shape::Array, _, _) => format!("JSON array of {findings}"),
+        (Shape::Object(RecognisedKind::Finding), _, false) => {
+            format!("single finding{}", if c.ocsf_seen { " (OCSF)" } else { "" })
         }
-        (Some(Shape::Finding), true, true) => format!("JSON Lines of {findings}"),
-        (Some(Shape::Event), true, false) => "EventBridge event".to_string(),
-        (Some(Shape::Event), true, true) => {
+        (Shape::Object(RecognisedKind::Finding), _, true) => format!("JSON Lines of {findings}"),
+        (Shape::Object(RecognisedKind::Event), _, false) => "EventBridge event".to_string(),
+        (Shape::Object(RecognisedKind::Event), _, true) => {
             "EventBridge events (JSON Lines / concatenated)".to_string()
         }
-        (Some(Shape::TaskSetsDump), true, _) => "ecs describe-task-sets".to_string(),
-        (Some(Shape::ServicesDump), true, _) => "ecs describe-services".to_string(),
-        _ => format!("stream of {} JSON values (mixed)", shapes.len()),
+        (Shape::Object(RecognisedKind::Inventory(kind)), _, false) => kind.to_string(),
+        (Shape::Object(RecognisedKind::Inventory(kind)), _, true) => {
+            format!("JSON Lines of {kind}")
+        }
+    };
+    if c.config_types.is_empty() {
+        return text;
+    }
+    let per_type: Vec<String> = c
+        .config_types
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    format!("{text} ({})", per_type.join(", "))
+}
+
+/// Which of a file's listings say they are complete.
+#[derive(Debug, Clone, Copy)]
+struct Completeness {
+    /// `--complete-dumps`: `describe-task-sets` dumps list their whole services.
+    dumps: bool,
+    /// The file is a Config snapshot or advanced query.
+    config: bool,
+}
+
+/// After every file: the task sets AWS Config recorded deleted, unless a later description shows them.
+fn finish_inventory(
+    inv: &mut Inventory,
+    deleted: &mut BTreeMap<String, (Option<chrono::DateTime<chrono::Utc>>, String)>,
+) {
+    for (arn, (when, why)) in std::mem::take(deleted) {
+        let described_later = inv
+            .task_sets
+            .get(&arn)
+            .is_some_and(|t| t.updated_at.max(t.created_at) > when);
+        if !described_later {
+            inv.missing_task_sets.entry(arn).or_insert(why);
+        }
+    }
+    for points in inv.config_timeline.values_mut() {
+        points.sort();
+        points.dedup();
     }
 }
 
 /// Adds one file's records to the whole.
-fn merge(out: &mut Ingested, report: &mut InputReport, c: FileCollector) {
+fn merge(
+    out: &mut Ingested,
+    report: &mut InputReport,
+    c: FileCollector,
+    complete: Completeness,
+    deleted: &mut BTreeMap<String, (Option<chrono::DateTime<chrono::Utc>>, String)>,
+) {
     report.findings_read = c.findings_read;
+    report.other_records = c.other_records;
     report.ecs16_findings = c.findings.len() as u64;
     report.task_sets = c.task_sets.len() as u64;
     report.services = c.services_read;
     report.failures = c.failures_read;
     report.records_used = c.used();
     out.newest_stamp = out.newest_stamp.max(c.newest_stamp);
+    let read_nothing = c.records_read() == 0;
     let inv = &mut out.inventory;
-    inv.covered_services.extend(c.services_covered());
-    if c.task_sets.is_empty()
-        && c.services_read == 0
-        && c.failures_read == 0
-        && c.findings_read == 0
-    {
+    inv.covered_services
+        .extend(c.services_covered(complete.dumps));
+    inv.listed_services.extend(c.listed_services);
+    inv.listed_clusters.extend(c.listed_clusters);
+    if complete.config {
+        inv.config_scopes.extend(c.config_scopes_seen);
+    }
+    for (arn, point) in c.config_points {
+        inv.config_timeline.entry(arn).or_default().push(point);
+    }
+    for (arn, (when, why)) in c.config_deleted {
+        match deleted.get(&arn) {
+            Some((earlier, _)) if *earlier >= when => {}
+            _ => {
+                deleted.insert(arn, (when, why));
+            }
+        }
+    }
+    inv.collection_gaps.extend(c.collection_gaps);
+    out.network_items.extend(c.network_items);
+    out.network_records.extend(c.network_records);
+    if read_nothing {
         report.problems.push(crate::model::RecordProblem {
             record: 0,
             message: "the file lists no findings and no task sets: it covers nothing".to_string(),

@@ -19,7 +19,7 @@
 use super::boundaries::{findings_array_start, Scanner};
 use super::collect::FileCollector;
 use super::reader::{InputDigest, Source};
-use super::stream::Sink;
+use super::stream::{List, Sink};
 use memchr::memmem;
 use serde_json::value::RawValue;
 use std::fs::File;
@@ -71,7 +71,7 @@ fn parse_run(run: &Run, input: usize) -> Result<FileCollector, GiveUp> {
         for r in elements {
             let raw: &RawValue =
                 serde_json::from_slice(&run.bytes[r.clone()]).map_err(|_| GiveUp)?;
-            c.finding_raw(raw.get());
+            c.element(List::Findings, raw.get());
         }
         return Ok(c);
     }
@@ -94,7 +94,7 @@ fn parse_run(run: &Run, input: usize) -> Result<FileCollector, GiveUp> {
             elem = elem.strip_suffix(b",").ok_or(GiveUp)?;
         }
         let raw: &RawValue = serde_json::from_slice(elem).map_err(|_| GiveUp)?;
-        c.finding_raw(raw.get());
+        c.element(List::Findings, raw.get());
     }
     Ok(c)
 }

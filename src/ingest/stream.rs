@@ -1,118 +1,144 @@
 //! Streaming JSON: one pass over a file, handing each record to a [`Sink`] as soon as it is parsed.
 //!
 //! A file holds one or more top-level JSON values (one for a `get-findings` page, many for JSON Lines or for
-//! the `}{`-concatenated events Firehose writes). The big arrays (`Findings`, `taskSets`, `services`) are
-//! never built in memory: each element is parsed and handed over on its own. Findings arrive as raw JSON text
-//! so the sink can skip the full parse of findings that cannot be ECS.16. Everything else at the top level of
-//! an object is either a key a finding or event can carry (kept, to classify a single finding or event) or
-//! ignored (its name is remembered for the error message when the file turns out to be something else).
+//! the `}{`-concatenated events Firehose writes). The big lists (`Findings`, `taskSets`, `services`,
+//! `configurationItems`, `Subnets`, …) are never built in memory: each element is handed over on its own,
+//! as its raw JSON text, so the sink can skip the full parse of findings that cannot be ECS.16 and can read
+//! the rest itself (duplicate keys and bad values seen, not lost). Every other member of a top-level object
+//! is kept raw, so a top-level object that holds no list (a single finding, an event, one task set, a
+//! `create-service` output, a Config item) is handed over whole, to be recognised by its content.
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;
 use std::io::Read;
 
-/// What a sink is told about one top-level value that was neither a findings list nor an ECS dump.
+/// What a sink made of a top-level object that held no list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recognised {
     Finding,
     Event,
+    /// An inventory record, named as `inspect` shows it ("ecs create-service output", "AWS Config item").
+    Inventory(&'static str),
     Neither,
 }
 
-/// Receives records as they are parsed, each as its raw JSON text: the sink reads it (`record::parse`),
-/// so that duplicate keys and values a plain parse would choke on are seen, not lost.
+/// The lists of records this tool reads, each named by the key that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum List {
+    /// `get-findings` / `get-findings-v2`.
+    Findings,
+    /// `describe-task-sets`.
+    TaskSets,
+    /// `describe-services`.
+    Services,
+    /// The `failures` of an ECS describe call.
+    Failures,
+    /// `list-clusters`: ARNs as strings.
+    ClusterArns,
+    /// `list-services`: ARNs as strings.
+    ServiceArns,
+    /// AWS Config snapshot and history files, `get-resource-config-history`.
+    ConfigurationItems,
+    /// `batch-get-resource-config`.
+    BaseConfigurationItems,
+    /// `select-resource-config` / `select-aggregate-resource-config`: each element a JSON text in a string.
+    Results,
+    /// `aws ec2 describe-subnets`, `describe-route-tables`, … and `aws elbv2 describe-*`: network evidence.
+    Network(&'static str),
+    /// The elements of a top-level array (a bare list of findings, of task sets, …).
+    TopLevel,
+}
+
+/// Network lists, by key, as the AWS CLI prints them.
+const NETWORK_LISTS: &[&str] = &[
+    "Subnets",
+    "RouteTables",
+    "SecurityGroups",
+    "NetworkAcls",
+    "PrefixLists",
+    "Entries",
+    "LoadBalancers",
+    "TargetGroups",
+    "Listeners",
+];
+
+impl List {
+    fn of(key: &str) -> Option<List> {
+        Some(match key {
+            "Findings" => List::Findings,
+            "taskSets" => List::TaskSets,
+            "services" => List::Services,
+            "failures" => List::Failures,
+            "clusterArns" => List::ClusterArns,
+            "serviceArns" => List::ServiceArns,
+            "configurationItems" => List::ConfigurationItems,
+            "baseConfigurationItems" => List::BaseConfigurationItems,
+            "Results" => List::Results,
+            other => List::Network(NETWORK_LISTS.iter().find(|k| **k == other)?),
+        })
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            List::Findings => "Findings",
+            List::TaskSets => "taskSets",
+            List::Services => "services",
+            List::Failures => "failures",
+            List::ClusterArns => "clusterArns",
+            List::ServiceArns => "serviceArns",
+            List::ConfigurationItems => "configurationItems",
+            List::BaseConfigurationItems => "baseConfigurationItems",
+            List::Results => "Results",
+            List::Network(key) => key,
+            List::TopLevel => "[]",
+        }
+    }
+}
+
+/// Receives records as they are parsed, each as its raw JSON text.
 pub trait Sink {
-    /// One element of a findings list.
-    fn finding_raw(&mut self, raw: &str);
-    /// A top-level object that is not a list of records: a single finding or an EventBridge event (a
-    /// single-object file, one JSON line), rebuilt from the members a finding or event can carry.
-    fn finding_record(&mut self, raw: &str) -> Recognised;
-    /// One element of `taskSets` in `describe-task-sets` output.
-    fn task_set(&mut self, raw: &str);
-    /// One element of `services` in `describe-services` output.
-    fn service(&mut self, raw: &str);
-    /// One element of `failures` in an ECS dump.
-    fn failure(&mut self, raw: &str);
+    /// One element of a list.
+    fn element(&mut self, list: List, raw: &str);
+    /// A top-level object that holds no list, rebuilt from its members in their order.
+    fn object(&mut self, raw: &str) -> Recognised;
     /// Something about the file as a whole (a list given twice), for its problems.
     fn file_note(&mut self, note: String);
 }
 
 /// The shape of one top-level value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Shape {
-    /// `{"Findings": [...], "NextToken": ...}` from `get-findings` or `get-findings-v2`.
-    FindingsPage,
-    /// `[finding, ...]`.
-    FindingsArray,
-    /// One finding object.
-    Finding,
-    /// One EventBridge event carrying findings.
-    Event,
-    /// `{"taskSets": [...], "failures": [...]}` from `describe-task-sets`.
-    TaskSetsDump,
-    /// `{"services": [...], "failures": [...]}` from `describe-services`.
-    ServicesDump,
+    /// An object holding lists (a page, a dump, a Config file), with the names of its other members.
+    Lists {
+        lists: Vec<List>,
+        others: Vec<String>,
+    },
+    /// A top-level array.
+    Array,
+    /// An object holding no list: what the sink recognised it as.
+    Object(RecognisedKind),
 }
 
-/// Keys a finding (ASFF or OCSF) or an EventBridge event may carry at its top level: kept while reading a
-/// top-level object so a single finding or event can be classified and used; all other keys are skipped.
-const RECORD_KEYS: &[&str] = &[
-    // ASFF
-    "SchemaVersion",
-    "Id",
-    "ProductArn",
-    "ProductName",
-    "CompanyName",
-    "Region",
-    "GeneratorId",
-    "AwsAccountId",
-    "AwsAccountName",
-    "Types",
-    "FirstObservedAt",
-    "LastObservedAt",
-    "CreatedAt",
-    "UpdatedAt",
-    "ProcessedAt",
-    "Severity",
-    "Title",
-    "Description",
-    "Remediation",
-    "ProductFields",
-    "Resources",
-    "Compliance",
-    "Workflow",
-    "WorkflowState",
-    "RecordState",
-    "Note",
-    // EventBridge
-    "version",
-    "id",
-    "detail-type",
-    "source",
-    "account",
-    "time",
-    "region",
-    "resources",
-    "detail",
-    // OCSF
-    "class_uid",
-    "class_name",
-    "category_uid",
-    "type_uid",
-    "activity_id",
-    "finding_info",
-    "compliance",
-    "cloud",
-    "status",
-    "status_id",
-    "comment",
-    "metadata",
-    "severity",
-    "severity_id",
-    "remediation",
-    "time_dt",
-];
+/// [`Recognised`] without `Neither` (an unrecognised object is an error), ordered for `Shape`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RecognisedKind {
+    Finding,
+    Event,
+    Inventory(&'static str),
+}
+
+impl Shape {
+    /// True when the value holds the list.
+    pub fn holds(&self, list: List) -> bool {
+        matches!(self, Shape::Lists { lists, .. } if lists.contains(&list))
+    }
+
+    /// True when the object has a member of that name beside its lists.
+    pub fn has_member(&self, name: &str) -> bool {
+        matches!(self, Shape::Lists { others, .. } if others.iter().any(|o| o == name))
+    }
+}
 
 /// Reads every top-level value of a file, feeding the sink. Returns the shape of each value in order.
 pub fn read_values(
@@ -158,60 +184,45 @@ impl<'de> Visitor<'de> for Top<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
         while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-            self.sink.finding_raw(raw.get());
+            self.sink.element(List::TopLevel, raw.get());
         }
-        Ok(Shape::FindingsArray)
+        Ok(Shape::Array)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-        // Members a finding or an event can carry, raw and in order (a key given twice stays twice).
+        // Members that are not lists, raw and in order (a key given twice stays twice).
         let mut kept: Vec<(String, Box<RawValue>)> = Vec::new();
         let mut keys: Vec<String> = Vec::new();
-        let mut lists: Vec<&'static str> = Vec::new();
+        let mut lists: Vec<List> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            let list = match key.as_str() {
-                "Findings" => Some(("Findings", Element::Finding)),
-                "taskSets" => Some(("taskSets", Element::TaskSet)),
-                "services" => Some(("services", Element::Service)),
-                "failures" => Some(("failures", Element::Failure)),
-                _ => None,
-            };
-            match list {
-                Some((field, each)) => {
-                    if lists.contains(&field) {
+            match List::of(&key) {
+                Some(list) => {
+                    if lists.contains(&list) {
                         self.sink.file_note(format!(
-                            "the file holds the list \"{field}\" twice; the records of both were read"
+                            "the file holds the list \"{}\" twice; the records of both were read",
+                            list.key()
                         ));
                     }
                     map.next_value_seed(Each {
                         sink: &mut *self.sink,
-                        field,
-                        each,
+                        list,
                     })?;
-                    lists.push(field);
+                    lists.push(list);
                 }
-                None if RECORD_KEYS.contains(&key.as_str()) => {
-                    kept.push((key.clone(), map.next_value()?));
-                }
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                None => kept.push((key.clone(), map.next_value()?)),
             }
             keys.push(key);
         }
-        let has = |field: &str| lists.contains(&field);
-        if has("Findings") {
-            return Ok(Shape::FindingsPage);
+        if !lists.is_empty() {
+            lists.sort();
+            lists.dedup();
+            let others = kept.into_iter().map(|(k, _)| k).collect();
+            return Ok(Shape::Lists { lists, others });
         }
-        if has("taskSets") || (has("failures") && !has("services")) {
-            return Ok(Shape::TaskSetsDump);
-        }
-        if has("services") {
-            return Ok(Shape::ServicesDump);
-        }
-        match self.sink.finding_record(&object_text(&kept)) {
-            Recognised::Finding => Ok(Shape::Finding),
-            Recognised::Event => Ok(Shape::Event),
+        match self.sink.object(&object_text(&kept)) {
+            Recognised::Finding => Ok(Shape::Object(RecognisedKind::Finding)),
+            Recognised::Event => Ok(Shape::Object(RecognisedKind::Event)),
+            Recognised::Inventory(kind) => Ok(Shape::Object(RecognisedKind::Inventory(kind))),
             Recognised::Neither => Err(not_ours(&describe_keys(&keys))),
         }
     }
@@ -270,19 +281,10 @@ pub fn describe_keys(keys: &[String]) -> String {
     format!("a JSON object with keys {text}")
 }
 
-#[derive(Clone, Copy)]
-enum Element {
-    Finding,
-    TaskSet,
-    Service,
-    Failure,
-}
-
-/// Streams the elements of one of the big arrays to the sink.
+/// Streams the elements of one of the lists to the sink.
 struct Each<'s> {
     sink: &'s mut dyn Sink,
-    field: &'static str,
-    each: Element,
+    list: List,
 }
 
 impl<'de> DeserializeSeed<'de> for Each<'_> {
@@ -296,7 +298,7 @@ impl<'de> Visitor<'de> for Each<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "`{}` to be a JSON array", self.field)
+        write!(f, "`{}` to be a JSON array", self.list.key())
     }
 
     /// `"taskSets": null` is what some SDK serialisers print for an empty list.
@@ -305,27 +307,8 @@ impl<'de> Visitor<'de> for Each<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        match self.each {
-            Element::Finding => {
-                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-                    self.sink.finding_raw(raw.get());
-                }
-            }
-            Element::TaskSet => {
-                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-                    self.sink.task_set(raw.get());
-                }
-            }
-            Element::Service => {
-                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-                    self.sink.service(raw.get());
-                }
-            }
-            Element::Failure => {
-                while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-                    self.sink.failure(raw.get());
-                }
-            }
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            self.sink.element(self.list, raw.get());
         }
         Ok(())
     }
@@ -346,10 +329,16 @@ mod tests {
     }
 
     impl Sink for Tally {
-        fn finding_raw(&mut self, raw: &str) {
-            self.raw.push(raw.to_string());
+        fn element(&mut self, list: List, raw: &str) {
+            match list {
+                List::Findings | List::TopLevel => self.raw.push(raw.to_string()),
+                List::TaskSets => self.task_sets += 1,
+                List::Services => self.services += 1,
+                List::Failures => self.failures += 1,
+                _ => {}
+            }
         }
-        fn finding_record(&mut self, raw: &str) -> Recognised {
+        fn object(&mut self, raw: &str) -> Recognised {
             let r = if raw.contains("\"SchemaVersion\"") {
                 Recognised::Finding
             } else if raw.contains("\"detail-type\"") {
@@ -360,17 +349,15 @@ mod tests {
             self.values.push(raw.to_string());
             r
         }
-        fn task_set(&mut self, _: &str) {
-            self.task_sets += 1;
-        }
-        fn service(&mut self, _: &str) {
-            self.services += 1;
-        }
-        fn failure(&mut self, _: &str) {
-            self.failures += 1;
-        }
         fn file_note(&mut self, note: String) {
             self.notes.push(note);
+        }
+    }
+
+    fn lists(l: &[List]) -> Shape {
+        Shape::Lists {
+            lists: l.to_vec(),
+            others: Vec::new(),
         }
     }
 
@@ -383,7 +370,13 @@ mod tests {
     #[test]
     fn findings_page_streams_each_element_raw() {
         let (r, t) = run(r#"{"Findings": [{"Id": "a"}, {"Id": "b"}], "NextToken": "x"}"#);
-        assert_eq!(r.unwrap(), vec![Shape::FindingsPage]);
+        assert_eq!(
+            r.unwrap(),
+            vec![Shape::Lists {
+                lists: vec![List::Findings],
+                others: vec!["NextToken".into()]
+            }]
+        );
         assert_eq!(t.raw, vec![r#"{"Id": "a"}"#, r#"{"Id": "b"}"#]);
     }
 
@@ -391,26 +384,28 @@ mod tests {
     fn json_lines_and_concatenated_values() {
         let (r, t) =
             run("{\"SchemaVersion\":\"2018-10-08\"}\n{\"SchemaVersion\":\"2018-10-08\"}\n");
-        assert_eq!(r.unwrap(), vec![Shape::Finding, Shape::Finding]);
+        let one = Shape::Object(RecognisedKind::Finding);
+        assert_eq!(r.unwrap(), vec![one.clone(), one]);
         assert_eq!(t.values.len(), 2);
         let (r, _) = run(r#"{"detail-type":"x","detail":{}}{"detail-type":"y","detail":{}}"#);
-        assert_eq!(r.unwrap(), vec![Shape::Event, Shape::Event]);
+        let one = Shape::Object(RecognisedKind::Event);
+        assert_eq!(r.unwrap(), vec![one.clone(), one]);
     }
 
     #[test]
     fn ecs_dumps() {
         let (r, t) = run(r#"{"taskSets": [{}, {}], "failures": [{}]}"#);
-        assert_eq!(r.unwrap(), vec![Shape::TaskSetsDump]);
+        assert_eq!(r.unwrap(), vec![lists(&[List::TaskSets, List::Failures])]);
         assert_eq!((t.task_sets, t.failures), (2, 1));
         let (r, t) = run(r#"{"services": [{}], "failures": []}"#);
-        assert_eq!(r.unwrap(), vec![Shape::ServicesDump]);
+        assert_eq!(r.unwrap(), vec![lists(&[List::Services, List::Failures])]);
         assert_eq!(t.services, 1);
     }
 
     #[test]
     fn a_list_given_twice_is_read_whole_and_noted() {
         let (r, t) = run(r#"{"taskSets": [{}], "taskSets": [{}], "failures": []}"#);
-        assert_eq!(r.unwrap(), vec![Shape::TaskSetsDump]);
+        assert_eq!(r.unwrap(), vec![lists(&[List::TaskSets, List::Failures])]);
         assert_eq!(t.task_sets, 2);
         assert!(t.notes[0].contains("\"taskSets\" twice"), "{:?}", t.notes);
     }
@@ -420,10 +415,10 @@ mod tests {
         let (r, t) = run(
             r#"{"SchemaVersion": "2018-10-08", "Other": 1, "Compliance": {"Status": "FAILED"}, "Compliance": {"Status": "PASSED"}}"#,
         );
-        assert_eq!(r.unwrap(), vec![Shape::Finding]);
+        assert_eq!(r.unwrap(), vec![Shape::Object(RecognisedKind::Finding)]);
         assert_eq!(
             t.values[0],
-            r#"{"SchemaVersion":"2018-10-08","Compliance":{"Status": "FAILED"},"Compliance":{"Status": "PASSED"}}"#
+            r#"{"SchemaVersion":"2018-10-08","Other":1,"Compliance":{"Status": "FAILED"},"Compliance":{"Status": "PASSED"}}"#
         );
     }
 

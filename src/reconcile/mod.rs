@@ -182,7 +182,7 @@ fn inventory_fact(
     inv: &Inventory,
 ) -> InventoryFact {
     if let Some(why) = inv.missing_task_sets.get(arn) {
-        return InventoryFact::FailureSaysMissing(why.clone());
+        return InventoryFact::SaidMissing(why.clone());
     }
     if inv.missing_services.contains(key) {
         return InventoryFact::ServiceMissing(key.service.clone());
@@ -193,6 +193,15 @@ fn inventory_fact(
     if inv.covered_services.contains(key) {
         return InventoryFact::NotListed(key.service.clone());
     }
+    if inv
+        .config_scopes
+        .contains(&(key.account_id.clone(), key.region.clone()))
+    {
+        return InventoryFact::ConfigDoesNotList {
+            account: key.account_id.clone(),
+            region: key.region.clone(),
+        };
+    }
     InventoryFact::NoDump(key.service.clone())
 }
 
@@ -200,16 +209,16 @@ fn inventory_fact(
 fn inventory_state(fact: &InventoryFact) -> InventoryState {
     use crate::model::AssignPublicIp as A;
     match fact {
-        InventoryFact::FailureSaysMissing(_)
+        InventoryFact::SaidMissing(_)
         | InventoryFact::ServiceMissing(_)
         | InventoryFact::NotListed(_) => InventoryState::Missing,
         InventoryFact::Described(Some(A::Enabled)) => InventoryState::Enabled,
         // No awsvpc configuration: its tasks get no public IP of their own.
         InventoryFact::Described(Some(A::Disabled) | None) => InventoryState::Disabled,
         // A value this tool does not know cannot say whether the task set is exposed.
-        InventoryFact::Described(Some(A::Other(_))) | InventoryFact::NoDump(_) => {
-            InventoryState::NotCovered
-        }
+        InventoryFact::Described(Some(A::Other(_)))
+        | InventoryFact::NoDump(_)
+        | InventoryFact::ConfigDoesNotList { .. } => InventoryState::NotCovered,
     }
 }
 

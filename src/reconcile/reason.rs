@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 /// What the inventory says about one task set, with what the words need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InventoryFact {
-    /// A `describe-task-sets` failure reports it MISSING (with the failure's detail).
-    FailureSaysMissing(String),
+    /// A record says it no longer exists: a `describe-task-sets` failure MISSING, or AWS Config recorded it
+    /// deleted. The words say which.
+    SaidMissing(String),
     /// `describe-services` reports its service MISSING or INACTIVE.
     ServiceMissing(String),
     /// A dump describes it: what it says of `assignPublicIp` (`None`: no awsvpc configuration).
@@ -19,14 +20,17 @@ pub enum InventoryFact {
     NotListed(String),
     /// Nothing covers its service.
     NoDump(String),
+    /// An AWS Config snapshot or query covers its account and region, yet holds no item for it.
+    ConfigDoesNotList { account: String, region: String },
 }
 
 impl InventoryFact {
     pub fn words(&self) -> String {
         match self {
-            InventoryFact::FailureSaysMissing(why) => {
-                format!("describe-task-sets failures report it {why}")
-            }
+            InventoryFact::SaidMissing(words) => words.clone(),
+            InventoryFact::ConfigDoesNotList { account, region } => format!(
+                "AWS Config covers account {account} region {region} but does not list it: a coverage question (is AWS::ECS::TaskSet recorded there?), not evidence that it is gone"
+            ),
             InventoryFact::ServiceMissing(service) => {
                 format!("describe-services reports its service {service} as MISSING or INACTIVE")
             }

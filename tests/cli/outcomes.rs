@@ -10,6 +10,15 @@ fn outcome_of(
     findings: Vec<Value>,
     dump: Option<Value>,
 ) -> BTreeMap<String, BTreeMap<String, String>> {
+    outcome_with(findings, dump, &[])
+}
+
+/// [`outcome_of`] with extra options for `report`.
+fn outcome_with(
+    findings: Vec<Value>,
+    dump: Option<Value>,
+    extra: &[&str],
+) -> BTreeMap<String, BTreeMap<String, String>> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     // An unrelated finding keeps every case's export non-empty.
@@ -26,7 +35,9 @@ fn outcome_of(
         write_json(&input.join("dump.json"), &d);
     }
     let out = dir.path().join("pack");
-    report(&[&input], &out, &["--as-of", "2026-09-30"]);
+    let mut args = vec!["--as-of", "2026-09-30"];
+    args.extend_from_slice(extra);
+    report(&[&input], &out, &args);
     csv_rows(&out.join("data/reconciliation.csv"))
         .into_iter()
         .map(|r| (r["task_set_arn"].clone(), r))
@@ -140,7 +151,9 @@ fn unassessed_exposed_and_unassessed() {
 fn gone_three_ways() {
     let (listed, unlisted, missing) = (arn("api", 1), arn("api", 2), arn("api", 3));
     let archived = arn("other", 4);
-    let rows = outcome_of(
+    // Only when the user declares the describe-task-sets dumps complete (run without --task-sets) does a
+    // task set the dump does not list count as gone.
+    let rows = outcome_with(
         vec![
             finding("ECS.16", &unlisted, "FAILED", "NEW", "ACTIVE"),
             finding("ECS.16", &archived, "FAILED", "NEW", "ARCHIVED"),
@@ -149,6 +162,7 @@ fn gone_three_ways() {
             vec![task_set(&listed, Some("DISABLED"))],
             vec![],
         )),
+        &["--complete-dumps"],
     );
     check(&rows, &unlisted, "GONE", "MISSING");
     check(&rows, &archived, "GONE", "NOT_COVERED");

@@ -275,7 +275,10 @@ fn item_16_odd_accounts_partitions_and_regions_are_kept_verbatim_and_flagged() {
     report(&[&dir.path().join("in")], &out, &[]);
     let rows = csv_rows(&out.join("data/reconciliation.csv"));
     let r = row(&rows, odd);
-    assert_eq!((r["account_id"].as_str(), r["region"].as_str()), ("1234", "mars-1"));
+    assert_eq!(
+        (r["account_id"].as_str(), r["region"].as_str()),
+        ("1234", "mars-1")
+    );
     for doubt in [
         "account id \"1234\" is not 12 digits",
         "partition \"awz\" is not an AWS partition",
