@@ -13,7 +13,7 @@ pub mod tables;
 pub mod templates;
 pub mod workbook;
 
-use crate::analysis::history::RemediationTime;
+use crate::analysis::history::{OpenExposure, RemediationTime};
 use crate::analysis::Analysis;
 use crate::reconcile::Outcome;
 use context::CoverText;
@@ -49,6 +49,10 @@ pub struct Summary {
     pub exceptions: BTreeMap<String, u64>,
     pub exports: u64,
     pub exposed_during_period: u64,
+    /// Task sets whose fix is dated inside the period.
+    pub fixed_during_period: u64,
+    /// The exposure still open at `as_of` that began earliest, when there is one.
+    pub oldest_open_exposure: Option<OpenExposure>,
     pub time_to_remediate: Vec<RemediationTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes_since_baseline: Option<BTreeMap<String, u64>>,
@@ -110,6 +114,8 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
             .collect(),
         exports: an.history.snapshots.len() as u64,
         exposed_during_period: an.history.exposed_during_period,
+        fixed_during_period: an.history.fixed_during_period,
+        oldest_open_exposure: an.history.oldest_open_exposure.clone(),
         time_to_remediate: an.history.time_to_remediate.clone(),
         changes_since_baseline: an.baseline.as_ref().map(|b| {
             b.change_counts()

@@ -197,17 +197,21 @@ fn every_exposed_task_set_gets_prefilled_remediation() {
         })
         .collect();
     assert_eq!(exposed.len(), 9);
-    let remediation = md
-        .split("## Remediation")
+    // The body has a status line per exposed task set; the runbooks are in the appendix.
+    let status = md
+        .split("### Remediation status")
         .nth(1)
         .unwrap()
         .split("## Inputs and integrity")
         .next()
         .unwrap();
+    let appendix = md.split("## Appendix A. Remediation runbooks").nth(1).unwrap();
     for r in &exposed {
+        let arn = r["task_set_arn"].replace('_', "\\_");
+        assert!(status.contains(&format!("| {arn} |")), "no status for {arn}");
         assert!(
-            remediation.contains(&format!(": {}\n", r["task_set_arn"].replace('_', "\\_"))),
-            "no remediation for {}",
+            appendix.contains(&format!(": {arn}\n")),
+            "no runbook for {}",
             r["task_set_arn"]
         );
         let html = html.replace("&#x2F;", "/");
@@ -226,12 +230,12 @@ fn every_exposed_task_set_gets_prefilled_remediation() {
         "--scale value=0,unit=PERCENT",
         "aws ecs delete-task-set",
     ] {
-        assert!(remediation.contains(want), "{want}");
+        assert!(appendix.contains(want), "{want}");
     }
     // The CodeDeploy task set gets the AppSpec change instead, and every block reminds that subnets must be private.
-    assert!(remediation.contains("AssignPublicIp: \"DISABLED\""));
+    assert!(appendix.contains("AssignPublicIp: \"DISABLED\""));
     assert_eq!(
-        remediation.matches("The subnets must be private").count(),
+        appendix.matches("The subnets must be private").count(),
         9
     );
 }
