@@ -6,7 +6,7 @@
 //! text become markup, break a table, or turn into a formula.
 
 use crate::analysis::exceptions::RegisterEntry;
-use crate::analysis::{analyse, AnalysisPlan, PeriodChoice};
+use crate::analysis::{analyse, Analysis, AnalysisPlan, PeriodChoice};
 use crate::ingest::{self, Inputs, MemoryFile};
 use crate::render::context::CoverText;
 use crate::render::{self, templates::Renderer, PackFile, RenderOptions};
@@ -14,6 +14,8 @@ use serde_json::json;
 
 #[cfg(test)]
 mod properties;
+#[cfg(test)]
+mod verdict;
 
 /// A name usable inside an ARN path segment: the text without `/`, never empty.
 fn segment(text: &str) -> String {
@@ -70,8 +72,8 @@ pub fn inputs_with_text(text: &str) -> Inputs {
     ])
 }
 
-/// Renders every file of a pack whose input text fields all hold `text`.
-pub fn pack_with_text(text: &str) -> Vec<PackFile> {
+/// The analysis of inputs whose text fields all hold `text`, with a register whose entries hold it too.
+pub fn analysis_with_text(text: &str) -> Analysis {
     let register = vec![
         RegisterEntry {
             line: 2,
@@ -101,8 +103,12 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
         register: Some(register),
         previous: None,
     };
-    let analysis =
-        analyse(&plan, &inputs_with_text(text)).expect("inputs built to be read are read");
+    analyse(&plan, &inputs_with_text(text)).expect("inputs built to be read are read")
+}
+
+/// Renders every file of a pack whose input text fields all hold `text`.
+pub fn pack_with_text(text: &str) -> Vec<PackFile> {
+    let analysis = analysis_with_text(text);
     let renderer = Renderer::built_in().expect("built-in templates");
     let options = RenderOptions {
         cover: CoverText {

@@ -147,7 +147,10 @@ fn three_monthly_exports_give_each_task_set_its_timeline() {
          2026-08-31: 2 exposed in 1 account-region (2.00 per account-region); \
          2026-09-30: 0 exposed in 1 account-region (0.00 per account-region)</desc>"
     ));
-    assert!(!html.contains("coverage changed"), "every export covered the same");
+    assert!(
+        !html.contains("coverage changed"),
+        "every export covered the same"
+    );
     let md = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
         md.contains("| 2026-08-31 | 1 | 1 | 1 | same as before | 2 | 2.00 |"),
@@ -272,7 +275,8 @@ fn the_baseline_diff_says_what_is_new_fixed_still_open_and_which_exceptions_chan
 
 /// A finding of another account and region than the builders' default.
 fn elsewhere(mut f: Value, account: &str, region: &str) -> Value {
-    let text = f.to_string()
+    let text = f
+        .to_string()
         .replace(ACCOUNT, account)
         .replace(REGION, region);
     f = serde_json::from_str(&text).unwrap();
@@ -292,23 +296,64 @@ fn a_coverage_change_is_shown_and_never_reads_as_a_fix() {
         .iter()
         .map(|a| {
             let f = finding("ECS.16", a, "FAILED", "NEW", "ACTIVE");
-            elsewhere(observed(f, "2026-08-01T00:00:00Z", "2026-08-31T06:00:00Z"), other, "us-east-1")
+            elsewhere(
+                observed(f, "2026-08-01T00:00:00Z", "2026-08-31T06:00:00Z"),
+                other,
+                "us-east-1",
+            )
         })
         .collect();
     let month = |updated: &str| -> Vec<Value> {
         mine.iter()
-            .map(|a| observed(finding("ECS.16", a, "FAILED", "NEW", "ACTIVE"), "2026-08-01T00:00:00Z", updated))
+            .map(|a| {
+                observed(
+                    finding("ECS.16", a, "FAILED", "NEW", "ACTIVE"),
+                    "2026-08-01T00:00:00Z",
+                    updated,
+                )
+            })
             .collect()
     };
     let mut august = month("2026-08-31T06:00:00Z");
     august.extend(theirs);
     write_json(&input.join("2026-08.json"), &page(august));
-    write_json(&input.join("2026-09.json"), &page(month("2026-09-30T06:00:00Z")));
+    write_json(
+        &input.join("2026-09.json"),
+        &page(month("2026-09-30T06:00:00Z")),
+    );
     let out = dir.path().join("pack");
     report(&[&input], &out, &[]);
+    let rows = csv_rows(&out.join("data/exports.csv"));
+    let cols = |r: &std::collections::BTreeMap<String, String>| {
+        [
+            "export_date",
+            "accounts",
+            "regions",
+            "account_regions",
+            "account_regions_added",
+            "account_regions_dropped",
+            "exposed",
+            "exposed_per_account_region",
+        ]
+        .map(|c| r[c].clone())
+    };
+    assert_eq!(
+        cols(&rows[0]),
+        ["2026-08-31", "2", "2", "2", "0", "0", "4", "2.00"]
+    );
+    assert_eq!(
+        cols(&rows[1]),
+        ["2026-09-30", "1", "1", "1", "0", "1", "2", "2.00"]
+    );
     let html = fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(html.contains(">coverage changed</text>"), "the chart marks it");
-    assert!(html.contains("<strong>changed</strong>: 0 added, 1 dropped"), "the table says it");
+    assert!(
+        html.contains(">coverage changed</text>"),
+        "the chart marks it"
+    );
+    assert!(
+        html.contains("<strong>changed</strong>: 0 added, 1 dropped"),
+        "the table says it"
+    );
     let md = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
         md.contains("| 2026-09-30 | 1 | 1 | 1 | **changed**: 0 added, 1 dropped | 2 | 2.00 |"),

@@ -20,3 +20,4 @@ mod panics;
 mod parallel;
 mod samples;
 mod shapes;
+mod workbook;
