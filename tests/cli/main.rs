@@ -18,6 +18,7 @@ mod integrity;
 mod outcomes;
 mod panics;
 mod parallel;
+mod pixels;
 mod samples;
 mod shapes;
 mod workbook;
