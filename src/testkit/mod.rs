@@ -15,6 +15,8 @@ use serde_json::json;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]
+mod scale;
+#[cfg(test)]
 mod verdict;
 
 /// A name usable inside an ARN path segment: the text without `/`, never empty.
