@@ -6,10 +6,11 @@
 //! (an active FAILED finding), when it was fixed (the first later snapshot where it is PASSED or its finding
 //! is archived, or the current reconciliation says GONE), and how many days of the period it was exposed.
 //!
-//! Each export also records what it covered (the accounts and regions its finding copies came from), so a
-//! report can show exposure per covered account-region: an export of fewer accounts is a coverage change,
-//! never a fix.
+//! What each export covered (`coverage`) is recorded beside the timelines, so a report can show exposure
+//! per covered account-region: an export of fewer accounts is a coverage change, never a fix.
 
+pub use super::coverage::ExportCoverage;
+use super::coverage::{coverage, export_day};
 use crate::model::{ComplianceStatus, Finding};
 use crate::period::Period;
 use crate::reconcile::{deciding_finding, InventoryState, Outcome, Row};
@@ -51,37 +52,6 @@ pub struct RemediationTime {
     pub fixed: u64,
     pub median_days: Option<f64>,
     pub max_days: Option<i64>,
-}
-
-/// What one export date covered and what it saw exposed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExportCoverage {
-    pub date: NaiveDate,
-    /// Distinct accounts, regions and account-region pairs the finding copies of that date came from.
-    pub accounts: u64,
-    pub regions: u64,
-    pub account_regions: u64,
-    /// Account-region pairs covered now but not by the previous export date, and the other way round.
-    pub account_regions_added: u64,
-    pub account_regions_dropped: u64,
-    /// Task sets exposed in that export.
-    pub exposed: u64,
-}
-
-impl ExportCoverage {
-    /// Exposed task sets per covered account-region: comparable between exports of different coverage.
-    pub fn exposed_per_account_region(&self) -> f64 {
-        if self.account_regions == 0 {
-            0.0
-        } else {
-            self.exposed as f64 / self.account_regions as f64
-        }
-    }
-
-    /// The export covered other account-regions than the one before it.
-    pub fn coverage_changed(&self) -> bool {
-        self.account_regions_added + self.account_regions_dropped > 0
-    }
 }
 
 /// The task set exposed now whose exposure began earliest.
@@ -140,10 +110,9 @@ fn by_snapshot(all: &[Finding]) -> (BTreeSet<NaiveDate>, Seen<'_>) {
     let mut seen: Seen<'_> = BTreeMap::new();
     let mut snapshots = BTreeSet::new();
     for f in all {
-        let Some(t) = f.exported_at.or(f.updated_at) else {
+        let Some(day) = export_day(f) else {
             continue;
         };
-        let day = t.date_naive();
         snapshots.insert(day);
         seen.entry(&f.task_set_arn)
             .or_default()
@@ -272,51 +241,6 @@ fn remediation_times(timelines: &[Timeline], rows: &[Row]) -> Vec<RemediationTim
             median_days: median(days),
         })
         .collect()
-}
-
-/// Account-region pairs per export day, from every finding copy that has an export date.
-fn covered_per_day(all: &[Finding]) -> BTreeMap<NaiveDate, BTreeSet<(&str, &str)>> {
-    let mut covered: BTreeMap<NaiveDate, BTreeSet<(&str, &str)>> = BTreeMap::new();
-    for f in all {
-        if let Some(t) = f.exported_at.or(f.updated_at) {
-            covered
-                .entry(t.date_naive())
-                .or_default()
-                .insert((f.account_id.as_str(), f.region.as_str()));
-        }
-    }
-    covered
-}
-
-/// What each export date covered, compared with the date before it, and what it saw exposed.
-fn coverage(all: &[Finding], exposed_per: &BTreeMap<NaiveDate, u64>) -> Vec<ExportCoverage> {
-    let covered = covered_per_day(all);
-    let empty = BTreeSet::new();
-    let mut previous: Option<&BTreeSet<(&str, &str)>> = None;
-    let mut out = Vec::with_capacity(covered.len());
-    for (date, pairs) in &covered {
-        let accounts: BTreeSet<&str> = pairs.iter().map(|p| p.0).collect();
-        let regions: BTreeSet<&str> = pairs.iter().map(|p| p.1).collect();
-        let before = previous.unwrap_or(&empty);
-        let (added, dropped) = match previous {
-            Some(_) => (
-                pairs.difference(before).count() as u64,
-                before.difference(pairs).count() as u64,
-            ),
-            None => (0, 0),
-        };
-        out.push(ExportCoverage {
-            date: *date,
-            accounts: accounts.len() as u64,
-            regions: regions.len() as u64,
-            account_regions: pairs.len() as u64,
-            account_regions_added: added,
-            account_regions_dropped: dropped,
-            exposed: exposed_per.get(date).copied().unwrap_or(0),
-        });
-        previous = Some(pairs);
-    }
-    out
 }
 
 /// When a task set exposed now began to be: its creation when the inventory says its public IP is enabled

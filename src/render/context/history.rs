@@ -5,7 +5,7 @@ use super::{
     TtrView, ROWS_SHOWN,
 };
 use crate::analysis::baseline::Baseline;
-use crate::analysis::history::ExportCoverage;
+use crate::analysis::coverage::ExportCoverage;
 use crate::analysis::Analysis;
 use chrono::NaiveDate;
 
