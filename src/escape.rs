@@ -1,8 +1,10 @@
 //! Escaping for each output format. Text from findings and dumps is attacker-influenced.
 //!
-//! HTML is escaped by Tera's autoescape (templates end in `.html`). Markdown table cells go through
-//! [`markdown_cell`]; CSV cells go through [`spreadsheet_cell`], workbook cells through [`is_formula_like`].
-//! Text the user or a trust file gave that is echoed on the terminal goes through [`terminal_quoted`].
+//! HTML is escaped by Tera's autoescape (templates end in `.html`); identifiers that may wrap go through
+//! [`html_identifier`] and text placed in a stylesheet (the printed footer) through [`css_string`], both
+//! Tera filters. Markdown table cells go through [`markdown_cell`]; CSV cells go through
+//! [`spreadsheet_cell`], workbook cells through [`is_formula_like`]. Text the user or a trust file gave
+//! that is echoed on the terminal goes through [`terminal_quoted`].
 
 use std::borrow::Cow;
 
@@ -30,6 +32,41 @@ pub fn markdown_cell(text: &str) -> String {
             c => out.push(c),
         }
     }
+    out
+}
+
+/// Where an identifier (an ARN, a finding id, a path) may wrap: after these and nowhere else.
+const IDENTIFIER_BREAKS: [char; 3] = ['/', ':', '-'];
+
+/// An identifier as HTML that the browser may wrap only after `/`, `:` or `-`: the text is HTML-escaped
+/// first, piece by piece, and only then is a `<wbr>` put after each piece that ends in one of them. The
+/// `<wbr>` elements are the only markup in the result, whatever the text holds.
+pub fn html_identifier(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 3);
+    for piece in text.split_inclusive(IDENTIFIER_BREAKS) {
+        out.push_str(&tera::escape_html(piece));
+        if piece.ends_with(IDENTIFIER_BREAKS) {
+            out.push_str("<wbr>");
+        }
+    }
+    out
+}
+
+/// Text as a quoted CSS string (for `content:` in the print stylesheet): letters, digits, space and
+/// `. , : _ -` are kept, every other character becomes a six-digit CSS escape and a space. The result holds no quote,
+/// backslash, `<` or `&` of the text's own, so it can neither end the string nor the `<style>` element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || " .,:_-".contains(c) {
+            out.push(c);
+        } else {
+            // CSS eats one space after an escape's hex digits: it is written, so the text's own stays.
+            out.push_str(&format!("\\{:06x} ", c as u32));
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -113,6 +150,72 @@ mod tests {
         assert!(cell.contains("\\<script"));
         // No link can form: its brackets are escaped.
         assert!(cell.contains("\\[link\\](javascript:alert(1))"));
+    }
+
+    #[test]
+    fn identifiers_are_escaped_before_any_break_is_added() {
+        assert_eq!(
+            html_identifier("arn:aws:ecs:eu-west-1:1:task-set/c/s/ecs-svc/1"),
+            "arn:<wbr>aws:<wbr>ecs:<wbr>eu-<wbr>west-<wbr>1:<wbr>1:<wbr>task-<wbr>set&#x2F;<wbr>c&#x2F;<wbr>s&#x2F;<wbr>ecs-<wbr>svc&#x2F;<wbr>1"
+        );
+        for attack in [
+            "<script>alert(1)</script>",
+            "\"><img src=x onerror=alert(1)>",
+            "<wbr><b>bold</b>",
+            "&lt;already-escaped&gt;",
+            "a/<svg/onload=alert(1)>:b-c",
+            "'single' \"double\" & ampersand",
+            "",
+        ] {
+            let html = html_identifier(attack);
+            // Without the breaks it added, the result is exactly Tera's escaping of the text.
+            assert_eq!(
+                html.replace("<wbr>", ""),
+                tera::escape_html(attack),
+                "{attack}"
+            );
+            // The only tags are its own `<wbr>`s, one after each `/`, `:` or `-` of the text.
+            assert_eq!(
+                html.matches('<').count(),
+                html.matches("<wbr>").count(),
+                "{attack}"
+            );
+            assert_eq!(
+                html.matches("<wbr>").count(),
+                attack.matches(IDENTIFIER_BREAKS).count(),
+                "{attack}"
+            );
+            assert!(!html.contains('"') && !html.contains('\''), "{attack}");
+        }
+    }
+
+    #[test]
+    fn css_strings_cannot_be_closed_or_leave_the_style_element() {
+        assert_eq!(
+            css_string("ecs16-evidence 0.1.0 · as of 2026-09-29T21:40:00Z"),
+            "\"ecs16-evidence 0.1.0 \\0000b7  as of 2026-09-29T21:40:00Z\""
+        );
+        for attack in [
+            "\"; } body { display: none } x { content: \"",
+            "</style><script>alert(1)</script>",
+            "\\\"",
+            "\n\r\u{0}",
+            "url(https://evil.example/)",
+            "'",
+        ] {
+            let css = css_string(attack);
+            let inner = &css[1..css.len() - 1];
+            assert!(css.starts_with('"') && css.ends_with('"'));
+            assert!(
+                !inner.contains(['"', '\'', '<', '>', '&', '(', ')', ';', '{', '}', '\n']),
+                "{css}"
+            );
+            // Every backslash starts a six-digit escape, so none can escape the closing quote.
+            for (i, _) in inner.match_indices('\\') {
+                let hex = &inner[i + 1..i + 7];
+                assert!(hex.chars().all(|c| c.is_ascii_hexdigit()), "{css}");
+            }
+        }
     }
 
     #[test]

@@ -103,6 +103,18 @@ fn breakdown(df: &DataFrame, dims: &[&str]) -> PolarsResult<Vec<Breakdown>> {
         .collect())
 }
 
+/// A breakdown's lines, the most exposed first (then the most task sets, then by key): the order the
+/// reports show them in, so a capped table or chart keeps the lines that matter.
+pub fn most_exposed(lines: &[Breakdown]) -> Vec<&Breakdown> {
+    let mut sorted: Vec<&Breakdown> = lines.iter().collect();
+    sorted.sort_by(|x, y| {
+        (y.exposed, y.total)
+            .cmp(&(x.exposed, x.total))
+            .then_with(|| x.key.cmp(&y.key))
+    });
+    sorted
+}
+
 fn exposed(counts: &OutcomeCounts) -> u64 {
     Outcome::ALL
         .iter()

@@ -44,6 +44,17 @@ impl ChangeKind {
             ChangeKind::ExceptionExpired => "exception_expired",
         }
     }
+
+    /// The kind's name in the report's table headers; the code stays in the data files.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeKind::New => "New",
+            ChangeKind::Fixed => "Fixed",
+            ChangeKind::StillOpen => "Still open",
+            ChangeKind::ExceptionNew => "New exception",
+            ChangeKind::ExceptionExpired => "Expired exception",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

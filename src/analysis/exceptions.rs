@@ -176,6 +176,17 @@ impl ExceptionStatus {
             ExceptionStatus::Unused => "unused",
         }
     }
+
+    /// The status's name in the report's table headers; the code stays in the data files.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExceptionStatus::Documented => "Documented",
+            ExceptionStatus::Undocumented => "Undocumented",
+            ExceptionStatus::Expired => "Expired",
+            ExceptionStatus::NotSuppressed => "Not suppressed",
+            ExceptionStatus::Unused => "Unused",
+        }
+    }
 }
 
 /// One line of `data/exceptions.csv`.

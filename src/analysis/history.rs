@@ -5,10 +5,15 @@
 //! date into snapshots, and each task set gets a timeline: first and last snapshot where it was exposed
 //! (an active FAILED finding), when it was fixed (the first later snapshot where it is PASSED or its finding
 //! is archived, or the current reconciliation says GONE), and how many days of the period it was exposed.
+//!
+//! What each export covered (`coverage`) is recorded beside the timelines, so a report can show exposure
+//! per covered account-region: an export of fewer accounts is a coverage change, never a fix.
 
+pub use super::coverage::ExportCoverage;
+use super::coverage::{coverage, export_day};
 use crate::model::{ComplianceStatus, Finding};
 use crate::period::Period;
-use crate::reconcile::{deciding_finding, Outcome, Row};
+use crate::reconcile::{deciding_finding, InventoryState, Outcome, Row};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,6 +36,9 @@ pub struct Timeline {
     pub fixed_at: Option<NaiveDate>,
     pub exposure_days_in_period: i64,
     pub snapshots_seen: usize,
+    /// When exposure began: the first export that saw it exposed, or Security Hub's first observation of the
+    /// failure when that is earlier.
+    pub exposed_since: Option<NaiveDate>,
     /// The current reconciliation says the task set no longer exists.
     pub gone: bool,
     /// Days from first seen exposed to fixed, for fixed task sets.
@@ -46,15 +54,28 @@ pub struct RemediationTime {
     pub max_days: Option<i64>,
 }
 
+/// The task set exposed now whose exposure began earliest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenExposure {
+    pub task_set_arn: String,
+    pub since: NaiveDate,
+    /// Whole days from `since` to `as_of`.
+    pub days: i64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct History {
     /// Export dates, oldest first.
     pub snapshots: Vec<NaiveDate>,
-    /// Exposed task sets per export date.
-    pub exposed_per_snapshot: Vec<(NaiveDate, u64)>,
+    /// Per export date (oldest first): what it covered and how many task sets it saw exposed.
+    pub exports: Vec<ExportCoverage>,
     pub timelines: Vec<Timeline>,
     /// Task sets exposed at any time in the period, whatever their state at the end.
     pub exposed_during_period: u64,
+    /// Task sets whose fix is dated inside the period.
+    pub fixed_during_period: u64,
+    /// The oldest exposure still open at `as_of`, when any task set is exposed and its start is known.
+    pub oldest_open_exposure: Option<OpenExposure>,
     pub time_to_remediate: Vec<RemediationTime>,
 }
 
@@ -89,10 +110,9 @@ fn by_snapshot(all: &[Finding]) -> (BTreeSet<NaiveDate>, Seen<'_>) {
     let mut seen: Seen<'_> = BTreeMap::new();
     let mut snapshots = BTreeSet::new();
     for f in all {
-        let Some(t) = f.exported_at.or(f.updated_at) else {
+        let Some(day) = export_day(f) else {
             continue;
         };
-        let day = t.date_naive();
         snapshots.insert(day);
         seen.entry(&f.task_set_arn)
             .or_default()
@@ -165,6 +185,7 @@ fn timeline(
         fixed_at,
         exposure_days_in_period: days,
         snapshots_seen: by_day.len(),
+        exposed_since: start,
         gone,
         time_to_remediate_days: match (start, fixed_at) {
             (Some(s), Some(f)) => Some((f - s).num_days()),
@@ -222,6 +243,40 @@ fn remediation_times(timelines: &[Timeline], rows: &[Row]) -> Vec<RemediationTim
         .collect()
 }
 
+/// When a task set exposed now began to be: its creation when the inventory says its public IP is enabled
+/// (the network configuration of a task set never changes in place), else the start of its timeline.
+pub fn open_since(r: &Row, timeline: Option<&Timeline>) -> Option<NaiveDate> {
+    let created = r
+        .task_set_created_at
+        .filter(|_| r.inventory_state == InventoryState::Enabled)
+        .map(|t| t.date_naive());
+    let observed = timeline.and_then(|t| t.exposed_since);
+    match (created, observed) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The exposure still open at `as_of` that began earliest (ties: the smallest ARN).
+fn oldest_open(rows: &[Row], timelines: &[Timeline], as_of: NaiveDate) -> Option<OpenExposure> {
+    let by_arn: BTreeMap<&str, &Timeline> = timelines
+        .iter()
+        .map(|t| (t.task_set_arn.as_str(), t))
+        .collect();
+    rows.iter()
+        .filter(|r| r.outcome.is_exposed())
+        .filter_map(|r| {
+            let since = open_since(r, by_arn.get(r.task_set_arn.as_str()).copied())?;
+            Some((since, r.task_set_arn.as_str()))
+        })
+        .min()
+        .map(|(since, arn)| OpenExposure {
+            task_set_arn: arn.to_string(),
+            since,
+            days: (as_of - since).num_days().max(0),
+        })
+}
+
 /// Builds every timeline from all finding copies (before deduplication) and the current reconciliation.
 pub fn build(all: &[Finding], rows: &[Row], period: &Period, as_of: &DateTime<Utc>) -> History {
     let (snapshots, seen) = by_snapshot(all);
@@ -245,10 +300,16 @@ pub fn build(all: &[Finding], rows: &[Row], period: &Period, as_of: &DateTime<Ut
         let current = outcome.get(arn).copied();
         timelines.push(timeline(arn, by_day, &states, current, &bounds));
     }
+    let in_period = |d: &NaiveDate| (period.first_day..=period.last_day).contains(d);
     History {
         snapshots: snapshots.into_iter().collect(),
-        exposed_per_snapshot: exposed_per.into_iter().collect(),
+        exports: coverage(all, &exposed_per),
         exposed_during_period: exposed_during(&timelines, rows, period, as_of),
+        fixed_during_period: timelines
+            .iter()
+            .filter(|t| t.fixed_at.as_ref().is_some_and(in_period))
+            .count() as u64,
+        oldest_open_exposure: oldest_open(rows, &timelines, bounds.as_of_day),
         time_to_remediate: remediation_times(&timelines, rows),
         timelines,
     }
@@ -257,6 +318,109 @@ pub fn build(all: &[Finding], rows: &[Row], period: &Period, as_of: &DateTime<Ut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::*;
+    use crate::time::parse_str;
+
+    /// A FAILED (or PASSED) copy of the finding of task set `n` in `account`/`region`, exported on `day`.
+    fn copy(account: &str, region: &str, n: u32, failed: bool, day: &str) -> Finding {
+        let arn = format!("arn:aws:ecs:{region}:{account}:task-set/c/s/ecs-svc/{n}");
+        let at = parse_str(&format!("{day}T12:00:00Z")).ok();
+        Finding {
+            id: format!("finding-{account}-{region}-{n}"),
+            format: FindingFormat::Asff,
+            control_id: "ECS.16".into(),
+            control_id_source: ControlIdSource::SecurityControlId,
+            generator_id: "security-control/ECS.16".into(),
+            standard: None,
+            task_set_arn: arn,
+            resource_type: "AwsEcsTaskSet".into(),
+            account_id: account.into(),
+            account_name: None,
+            region: region.into(),
+            cluster: "c".into(),
+            service: "s".into(),
+            title: String::new(),
+            severity: None,
+            compliance_status: if failed {
+                ComplianceStatus::Failed
+            } else {
+                ComplianceStatus::Passed
+            },
+            workflow_status: None,
+            record_state: RecordState::Active,
+            first_observed_at: None,
+            last_observed_at: at,
+            created_at: None,
+            updated_at: at,
+            processed_at: None,
+            exported_at: at,
+            note: None,
+            related_requirements: vec![],
+            flags: vec![],
+            readings: vec![],
+            origin: Origin {
+                input: 0,
+                record: 1,
+            },
+        }
+    }
+
+    /// Two exports: the first covers two account-regions (3 exposed), the second only one (1 exposed).
+    /// The drop from 3 to 1 is coverage, and per covered account-region exposure does not fall.
+    #[test]
+    fn each_export_records_what_it_covered() {
+        let all = vec![
+            copy("111111111111", "eu-west-1", 1, true, "2026-08-01"),
+            copy("111111111111", "eu-west-1", 2, false, "2026-08-01"),
+            copy("222222222222", "us-east-1", 3, true, "2026-08-01"),
+            copy("222222222222", "us-east-1", 4, true, "2026-08-01"),
+            copy("111111111111", "eu-west-1", 1, true, "2026-09-01"),
+            copy("111111111111", "eu-west-1", 2, false, "2026-09-01"),
+        ];
+        let (findings, _) = crate::dedupe::by_id(all.clone());
+        let rows = crate::reconcile::reconcile(&findings, &Inventory::default());
+        let as_of = parse_str("2026-09-02T00:00:00Z").unwrap();
+        let h = build(&all, &rows, &Period::quarter_containing(&as_of), &as_of);
+        let dates: Vec<String> = h.exports.iter().map(|e| e.date.to_string()).collect();
+        assert_eq!(dates, ["2026-08-01", "2026-09-01"]);
+        let (a, b) = (&h.exports[0], &h.exports[1]);
+        assert_eq!(
+            (a.accounts, a.regions, a.account_regions, a.exposed),
+            (2, 2, 2, 3)
+        );
+        assert_eq!(
+            (b.accounts, b.regions, b.account_regions, b.exposed),
+            (1, 1, 1, 1)
+        );
+        assert!(!a.coverage_changed());
+        assert_eq!((b.account_regions_added, b.account_regions_dropped), (0, 1));
+        assert!(b.coverage_changed());
+        assert_eq!(a.exposed_per_account_region(), 1.5);
+        assert_eq!(b.exposed_per_account_region(), 1.0);
+        // Task sets 3 and 4 were not seen again: no export says they were fixed.
+        assert_eq!(h.fixed_during_period, 0);
+        let oldest = h.oldest_open_exposure.expect("exposed task sets");
+        assert_eq!(oldest.since.to_string(), "2026-08-01");
+        assert_eq!(oldest.days, 32);
+        assert!(oldest
+            .task_set_arn
+            .ends_with("111111111111:task-set/c/s/ecs-svc/1"));
+    }
+
+    #[test]
+    fn a_fix_inside_the_period_is_counted() {
+        let all = vec![
+            copy("111111111111", "eu-west-1", 1, true, "2026-07-10"),
+            copy("111111111111", "eu-west-1", 1, false, "2026-08-10"),
+        ];
+        let (findings, _) = crate::dedupe::by_id(all.clone());
+        let rows = crate::reconcile::reconcile(&findings, &Inventory::default());
+        let as_of = parse_str("2026-08-11T00:00:00Z").unwrap();
+        let h = build(&all, &rows, &Period::quarter_containing(&as_of), &as_of);
+        assert_eq!(h.fixed_during_period, 1);
+        assert_eq!(h.oldest_open_exposure, None);
+        assert_eq!(h.exports.len(), 2);
+    }
 
     #[test]
     fn medians() {

@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod baseline;
+pub mod coverage;
 pub mod exceptions;
 pub mod history;
 pub mod remediation;

@@ -693,12 +693,12 @@ fn merge(
     report.problems.extend(c.problems);
     inv.missing_task_sets.extend(c.missing_task_sets);
     inv.missing_services.extend(c.missing_services);
-    let earlier_paths: Vec<String> = out.inputs.iter().map(|i| i.path.clone()).collect();
+    // Inputs are merged in order, so an earlier description's file is already among `out.inputs`.
+    let earlier = &out.inputs;
     let path_of = |o: &crate::model::Origin| {
-        earlier_paths
+        earlier
             .get(o.input)
-            .cloned()
-            .unwrap_or_else(|| report.path.clone())
+            .map_or_else(|| report.path.clone(), |i| i.path.clone())
     };
     for ts in c.task_sets {
         for t in [ts.created_at, ts.updated_at].into_iter().flatten() {

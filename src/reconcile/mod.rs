@@ -63,6 +63,20 @@ impl Outcome {
         }
     }
 
+    /// The outcome's name in the report's headings, table headers and chart labels; the code stays in the
+    /// data files. `RISK_ACCEPTED` reads "Suppressed": a suppression in Security Hub is what was observed.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::NonCompliant => "Non-compliant",
+            Outcome::RiskAccepted => "Suppressed",
+            Outcome::Compliant => "Compliant",
+            Outcome::Conflict => "Conflict",
+            Outcome::UnassessedExposed => "Unassessed, exposed",
+            Outcome::Unassessed => "Unassessed",
+            Outcome::Gone => "Gone",
+        }
+    }
+
     pub fn parse(code: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.code() == code)
     }
@@ -116,6 +130,16 @@ impl InventoryState {
             InventoryState::Disabled => "DISABLED",
             InventoryState::Missing => "MISSING",
             InventoryState::NotCovered => "NOT_COVERED",
+        }
+    }
+
+    /// The state's name in the report's table headers; the code stays in the data files.
+    pub fn label(self) -> &'static str {
+        match self {
+            InventoryState::Enabled => "Public IP enabled",
+            InventoryState::Disabled => "Public IP disabled",
+            InventoryState::Missing => "Missing",
+            InventoryState::NotCovered => "Not covered",
         }
     }
 }

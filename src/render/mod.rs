@@ -3,17 +3,18 @@
 //! Rendering everything first means a template error can never leave a half-written pack behind.
 //! `templates` wraps Tera (templates embedded in the binary, Markdown filter registered), `context` builds
 //! the template context one section at a time, `tables` defines the tables written as CSV and as workbook
-//! sheets, `workbook` writes the XLSX, `charts` lays out the SVG charts. The manifest is not made here: it is
-//! the next stage, over the files this one returns.
+//! sheets, `sheets` the workbook's own (Summary, Verdict), `workbook` writes the XLSX, `charts` lays out the
+//! SVG charts. The manifest is not made here: it is the next stage, over the files this one returns.
 
 pub mod charts;
 pub mod context;
 mod recursion;
+pub mod sheets;
 pub mod tables;
 pub mod templates;
 pub mod workbook;
 
-use crate::analysis::history::RemediationTime;
+use crate::analysis::history::{OpenExposure, RemediationTime};
 use crate::analysis::Analysis;
 use crate::reconcile::Outcome;
 use context::CoverText;
@@ -55,6 +56,10 @@ pub struct Summary {
     /// The dates those exports were taken (service-stamped), oldest first.
     pub export_dates: Vec<String>,
     pub exposed_during_period: u64,
+    /// Task sets whose fix is dated inside the period.
+    pub fixed_during_period: u64,
+    /// The exposure still open at `as_of` that began earliest, when there is one.
+    pub oldest_open_exposure: Option<OpenExposure>,
     pub time_to_remediate: Vec<RemediationTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes_since_baseline: Option<BTreeMap<String, u64>>,
@@ -118,6 +123,8 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
         exports: an.inputs.iter().filter(|i| i.findings_read > 0).count() as u64,
         export_dates: an.history.snapshots.iter().map(|d| d.to_string()).collect(),
         exposed_during_period: an.history.exposed_during_period,
+        fixed_during_period: an.history.fixed_during_period,
+        oldest_open_exposure: an.history.oldest_open_exposure.clone(),
         time_to_remediate: an.history.time_to_remediate.clone(),
         changes_since_baseline: an.baseline.as_ref().map(|b| {
             b.change_counts()
@@ -214,20 +221,7 @@ fn tabular_files(
     scratch_dir: Option<&Path>,
 ) -> Result<Vec<PackFile>, RenderError> {
     let label = &a.catalog.requirement.label;
-    let outcome_table = tables::Table {
-        header: vec!["outcome", "task_sets", "meaning"],
-        rows: ctx
-            .outcomes
-            .iter()
-            .map(|o| {
-                vec![
-                    tables::Cell::Text(o.code.clone()),
-                    tables::Cell::Int(o.count),
-                    tables::Cell::Text(o.meaning.clone()),
-                ]
-            })
-            .collect(),
-    };
+    let outcome_table = sheets::outcomes(ctx);
     let mut book = workbook::Builder::new(
         scratch_dir,
         &workbook::SummarySheet {
@@ -236,33 +230,16 @@ fn tabular_files(
                 a.catalog.control.id, a.catalog.requirement.display, a.period.label
             ),
             as_of: a.as_of,
-            lines: vec![
-                (
-                    "Control".into(),
-                    format!("{} {}", a.catalog.control.id, a.catalog.control.title),
-                ),
-                ("Requirement".into(), a.catalog.requirement.display.clone()),
-                (
-                    "Period".into(),
-                    format!(
-                        "{} ({} to {})",
-                        a.period.label, a.period.first_day, a.period.last_day
-                    ),
-                ),
-                ("As of (UTC)".into(), ctx.as_of.clone()),
-                ("Task sets".into(), a.aggregates.total.to_string()),
-                ("Exposed now".into(), a.aggregates.exposed.to_string()),
-                (
-                    "Tool".into(),
-                    format!("{} {}", ctx.tool.name, ctx.tool.version),
-                ),
-                ("Control catalog".into(), a.catalog.catalog_version.clone()),
-                ("Times".into(), "all date-times are UTC".into()),
-            ],
+            lines: sheets::summary_lines(a, ctx),
             table: &outcome_table,
         },
+        &sheets::footer(ctx),
     )
     .map_err(RenderError::Workbook)?;
+    if let Some(v) = &ctx.verdict {
+        book.add_sheet("Verdict", &sheets::verdict(v))
+            .map_err(RenderError::Workbook)?;
+    }
     // One table at a time, each a sheet and a CSV file: a table of an organisation's task sets is tens of
     // megabytes of cells, and only its CSV bytes need to outlive it.
     let mut files = Vec::new();
@@ -290,10 +267,13 @@ fn tabular_files(
         "data/exceptions.csv",
         tables::exceptions(&a.exceptions),
     )?;
-    let inputs = tables::inputs(&a.inputs);
-    book.add_sheet("Inputs", &inputs)
-        .map_err(RenderError::Workbook)?;
-    drop(inputs);
+    let ag = &a.aggregates;
+    sheet("By account", "data/by_account.csv", tables::by_account(ag))?;
+    sheet("By region", "data/by_region.csv", tables::by_region(ag))?;
+    sheet("By service", "data/by_service.csv", tables::by_service(ag))?;
+    sheet("History", "data/history.csv", tables::history(&a.history))?;
+    sheet("Exports", "data/exports.csv", tables::exports(&a.history))?;
+    sheet("Inputs", "data/inputs.csv", tables::inputs(&a.inputs))?;
     let workbook = book.finish().map_err(RenderError::Workbook)?;
     files.push(file("evidence.xlsx", workbook));
     Ok(files)
@@ -312,8 +292,6 @@ fn page_files(
         ),
         file("report.md", renderer.render("report.md", ctx)?.into_bytes()),
         file("summary.json", json_bytes(&summary(ctx, a))),
-        csv_file("data/history.csv", &tables::history(&a.history))?,
-        csv_file("data/by_account.csv", &tables::by_account(&a.aggregates))?,
     ];
     if let Some(b) = &a.baseline {
         files.push(csv_file("data/changes.csv", &tables::changes(b))?);
@@ -327,14 +305,24 @@ pub fn render(
     renderer: &templates::Renderer,
     options: &RenderOptions<'_>,
 ) -> Result<Vec<PackFile>, RenderError> {
-    let ctx = context::build(a, &options.cover);
+    render_context(a, &context::build(a, &options.cover), renderer, options)
+}
+
+/// Renders every file of the pack from a context already built: what [`render`] does after building it.
+/// Tests use it to fill the places the analysis does not fill yet (a verdict, a pack id).
+pub fn render_context(
+    a: &Analysis,
+    ctx: &context::Context,
+    renderer: &templates::Renderer,
+    options: &RenderOptions<'_>,
+) -> Result<Vec<PackFile>, RenderError> {
     // The workbook and the CSV tables on one thread, the templates on another: the two halves share only
     // the analysis and the context, and each takes about as long as the other on a large organisation.
     let (tabular, pages) = std::thread::scope(|s| {
         let tabular = std::thread::Builder::new()
             .name(WORKBOOK_THREAD.into())
-            .spawn_scoped(s, || tabular_files(a, &ctx, options.scratch_dir));
-        let pages = page_files(a, &ctx, renderer);
+            .spawn_scoped(s, || tabular_files(a, ctx, options.scratch_dir));
+        let pages = page_files(a, ctx, renderer);
         (tabular.map(|t| t.join()), pages)
     });
     let mut files = match tabular {

@@ -3,7 +3,7 @@
 //! CSV: RFC 4180, comma-separated, UTF-8, CRLF line ends, header row, text cells through the formula guard.
 //! Column names are the contract later tools rely on.
 
-use crate::analysis::aggregate::Aggregates;
+use crate::analysis::aggregate::{Aggregates, Breakdown};
 use crate::analysis::baseline::Baseline;
 use crate::analysis::exceptions::ExceptionRow;
 use crate::analysis::history::History;
@@ -15,11 +15,16 @@ use crate::reconcile::{Outcome, Row};
 use crate::time::format_opt;
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// A typed cell: text goes through the formula guard, times stay times in the workbook.
+/// A typed cell: text goes through the formula guard; numbers, dates and times stay numbers, dates and
+/// times in the workbook (an empty optional value is an empty cell).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Int(u64),
+    /// A whole number that may be absent or negative (days, line numbers).
+    OptInt(Option<i64>),
+    /// A ratio, written with two decimals.
+    Decimal(f64),
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
     Bool(bool),
@@ -31,6 +36,8 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
+            Cell::OptInt(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+            Cell::Decimal(x) => format!("{x:.2}"),
             Cell::Time(t) => format_opt(t),
             Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
             Cell::Bool(b) => b.to_string(),
@@ -295,13 +302,14 @@ pub fn task_sets<'a>(
     }
 }
 
-pub fn by_account(agg: &Aggregates) -> Table {
-    let mut header = vec!["account_id", "account_name", "task_sets", "exposed"];
+/// A breakdown as a table: its key columns, task sets, exposed, then a count per outcome (by code).
+fn breakdown(key: &[&'static str], lines: &[Breakdown]) -> Table {
+    let mut header = key.to_vec();
+    header.extend(["task_sets", "exposed"]);
     header.extend(Outcome::ALL.iter().map(|o| o.code()));
     Table {
         header,
-        rows: agg
-            .by_account
+        rows: lines
             .iter()
             .map(|b| {
                 let mut row: Vec<Cell> = b.key.iter().map(t).collect();
@@ -309,6 +317,53 @@ pub fn by_account(agg: &Aggregates) -> Table {
                 row.push(Cell::Int(b.exposed));
                 row.extend(b.counts.iter().map(|n| Cell::Int(*n)));
                 row
+            })
+            .collect(),
+    }
+}
+
+pub fn by_account(agg: &Aggregates) -> Table {
+    breakdown(&["account_id", "account_name"], &agg.by_account)
+}
+
+pub fn by_region(agg: &Aggregates) -> Table {
+    breakdown(&["region"], &agg.by_region)
+}
+
+pub fn by_service(agg: &Aggregates) -> Table {
+    breakdown(
+        &["account_id", "region", "cluster", "service"],
+        &agg.by_service,
+    )
+}
+
+/// What each export date covered and saw exposed (the history chart's numbers).
+pub fn exports(h: &History) -> Table {
+    Table {
+        header: vec![
+            "export_date",
+            "accounts",
+            "regions",
+            "account_regions",
+            "account_regions_added",
+            "account_regions_dropped",
+            "exposed",
+            "exposed_per_account_region",
+        ],
+        rows: h
+            .exports
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::Date(Some(e.date)),
+                    Cell::Int(e.accounts),
+                    Cell::Int(e.regions),
+                    Cell::Int(e.account_regions),
+                    Cell::Int(e.account_regions_added),
+                    Cell::Int(e.account_regions_dropped),
+                    Cell::Int(e.exposed),
+                    Cell::Decimal(e.exposed_per_account_region()),
+                ]
             })
             .collect(),
     }
@@ -344,7 +399,7 @@ pub fn exceptions(rows: &[ExceptionRow]) -> Table {
                     t(&e.note_text),
                     t(&e.note_updated_by),
                     Cell::Time(e.note_updated_at),
-                    t(e.register_line.map(|l| l.to_string()).unwrap_or_default()),
+                    Cell::OptInt(e.register_line.map(|l| l as i64)),
                     t(&e.register_task_set_arn),
                     t(&e.justification),
                     t(&e.approver),
@@ -421,11 +476,7 @@ pub fn history(h: &History) -> Table {
                     Cell::Int(t.exposure_days_in_period as u64),
                     Cell::Int(t.snapshots_seen as u64),
                     Cell::Text(t.account_id.clone()),
-                    Cell::Text(
-                        t.time_to_remediate_days
-                            .map(|d| d.to_string())
-                            .unwrap_or_default(),
-                    ),
+                    Cell::OptInt(t.time_to_remediate_days),
                 ]
             })
             .collect(),

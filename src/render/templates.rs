@@ -3,9 +3,11 @@
 //! and the real cause.
 //!
 //! Templates whose names end in `.html` are autoescaped by Tera; nothing from the inputs is marked `safe`.
-//! Markdown templates escape table cells with the `md` filter.
+//! Two HTML filters escape on their own and say so to Tera: `ident` (an identifier the browser may wrap only
+//! after `/`, `:` or `-`) and `css` (a quoted CSS string, for the printed footer). Markdown templates escape
+//! table cells with the `md` filter.
 
-use crate::escape::markdown_cell;
+use crate::escape::{css_string, html_identifier, markdown_cell};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error as _;
@@ -35,12 +37,30 @@ pub struct Renderer {
 }
 
 fn md_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = match value {
+    Ok(Value::String(markdown_cell(&text_of(value))))
+}
+
+/// A filter value as text: strings as they are, numbers and the rest as JSON writes them.
+fn text_of(value: &Value) -> String {
+    match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
-    };
-    Ok(Value::String(markdown_cell(&text)))
+    }
+}
+
+/// An escaping filter whose output is already HTML-safe: Tera must not escape it again (it would show
+/// `&lt;wbr&gt;`). Safe only because the functions escape every character of the value themselves.
+struct Escaping(fn(&str) -> String);
+
+impl tera::Filter for Escaping {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String((self.0)(&text_of(value))))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 /// Tera's error and every cause under it, on one line.
@@ -154,6 +174,8 @@ impl Renderer {
             message: chain(&e),
         })?;
         tera.register_filter("md", md_filter);
+        tera.register_filter("ident", Escaping(html_identifier));
+        tera.register_filter("css", Escaping(css_string));
         Ok(Renderer { tera, sources })
     }
 
@@ -252,5 +274,28 @@ mod tests {
             r.render("a.md", &ctx).unwrap(),
             "| \\<img src=x onerror=alert(1)\\>\\| |"
         );
+    }
+
+    #[test]
+    fn the_identifier_and_css_filters_escape_and_are_not_escaped_twice() {
+        let r = Renderer::build(BTreeMap::from([
+            ("i.html".to_string(), "<td>{{ v | ident }}</td>".to_string()),
+            (
+                "c.html".to_string(),
+                "<style>x { content: {{ v | css }}; }</style>".to_string(),
+            ),
+            ("n.html".to_string(), "{{ n | ident }}".to_string()),
+        ]))
+        .unwrap();
+        let ctx = serde_json::json!({"v": "a/b:<script>x-y</script>", "n": 42});
+        assert_eq!(
+            r.render("i.html", &ctx).unwrap(),
+            "<td>a&#x2F;<wbr>b:<wbr>&lt;script&gt;x-<wbr>y&lt;&#x2F;<wbr>script&gt;</td>"
+        );
+        assert_eq!(
+            r.render("c.html", &ctx).unwrap(),
+            "<style>x { content: \"a\\00002f b:\\00003c script\\00003e x-y\\00003c \\00002f script\\00003e \"; }</style>"
+        );
+        assert_eq!(r.render("n.html", &ctx).unwrap(), "42");
     }
 }

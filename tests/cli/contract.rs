@@ -99,6 +99,13 @@ fn the_pack_holds_the_documented_files() {
         "data/findings.csv",
         "data/task_sets.csv",
         "data/by_account.csv",
+        "data/by_region.csv",
+        "data/by_service.csv",
+        "data/history.csv",
+        "data/exports.csv",
+        "data/inputs.csv",
+        "evidence.xlsx",
+        "manifest.json",
     ] {
         assert!(names.contains(&f.to_string()), "{f} missing from {names:?}");
     }

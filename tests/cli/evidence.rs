@@ -4,7 +4,6 @@ use crate::support::build::*;
 use crate::support::*;
 use serde_json::json;
 use std::fs;
-use std::io::Read;
 
 const TOKENIZER: &str =
     "arn:aws:ecs:eu-west-1:111122223333:task-set/payments/tokenizer/ecs-svc/4420000000000000004";
@@ -197,17 +196,27 @@ fn every_exposed_task_set_gets_prefilled_remediation() {
         })
         .collect();
     assert_eq!(exposed.len(), 9);
-    let remediation = md
-        .split("## Remediation")
+    // The body has a status line per exposed task set; the runbooks are in the appendix.
+    let status = md
+        .split("### Remediation status")
         .nth(1)
         .unwrap()
         .split("## Inputs and integrity")
         .next()
         .unwrap();
+    let appendix = md
+        .split("## Appendix A. Remediation runbooks")
+        .nth(1)
+        .unwrap();
     for r in &exposed {
+        let arn = r["task_set_arn"].replace('_', "\\_");
         assert!(
-            remediation.contains(&format!(": {}\n", r["task_set_arn"].replace('_', "\\_"))),
-            "no remediation for {}",
+            status.contains(&format!("| {arn} |")),
+            "no status for {arn}"
+        );
+        assert!(
+            appendix.contains(&format!(": {arn}\n")),
+            "no runbook for {}",
             r["task_set_arn"]
         );
         let html = html.replace("&#x2F;", "/");
@@ -226,14 +235,11 @@ fn every_exposed_task_set_gets_prefilled_remediation() {
         "--scale value=0,unit=PERCENT",
         "aws ecs delete-task-set",
     ] {
-        assert!(remediation.contains(want), "{want}");
+        assert!(appendix.contains(want), "{want}");
     }
     // The CodeDeploy task set gets the AppSpec change instead, and every block reminds that subnets must be private.
-    assert!(remediation.contains("AssignPublicIp: \"DISABLED\""));
-    assert_eq!(
-        remediation.matches("The subnets must be private").count(),
-        9
-    );
+    assert!(appendix.contains("AssignPublicIp: \"DISABLED\""));
+    assert_eq!(appendix.matches("The subnets must be private").count(), 9);
 }
 
 #[test]
@@ -279,54 +285,7 @@ fn fail_on_exits_1_after_writing_the_pack_and_says_why() {
     assert_exit(&o, 0);
 }
 
-fn xlsx_part(path: &std::path::Path, part: &str) -> String {
-    let mut z = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
-    let mut s = String::new();
-    z.by_name(part).unwrap().read_to_string(&mut s).unwrap();
-    s
-}
-
-#[test]
-fn the_workbook_has_the_sheets_frozen_headers_filters_and_real_dates() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("pack");
-    report(&[&samples()], &out, &[]);
-    let x = out.join("evidence.xlsx");
-    let wb = xlsx_part(&x, "xl/workbook.xml");
-    let names: Vec<&str> = wb
-        .split("<sheet name=\"")
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "Summary",
-            "Reconciliation",
-            "Findings",
-            "Task sets",
-            "Exceptions",
-            "Inputs"
-        ]
-    );
-    let rec = xlsx_part(&x, "xl/worksheets/sheet2.xml");
-    assert!(
-        rec.contains("<pane ySplit=\"1\" topLeftCell=\"A2\""),
-        "frozen header row"
-    );
-    assert!(rec.contains("<autoFilter ref=\"A1:"), "autofilter");
-    assert!(rec.contains("<cols>"), "column widths");
-    let styles = xlsx_part(&x, "xl/styles.xml");
-    assert!(
-        styles.contains("yyyy-mm-dd hh:mm:ss"),
-        "date-time number format"
-    );
-    let core = xlsx_part(&x, "docProps/core.xml");
-    assert!(
-        core.contains("2026-09-29T21:40:00Z"),
-        "created from as_of: {core}"
-    );
-}
+use crate::workbook::xlsx_part;
 
 #[test]
 fn attack_strings_in_notes_and_tags_stay_inert_in_csv_and_xlsx() {
@@ -355,7 +314,7 @@ fn attack_strings_in_notes_and_tags_stay_inert_in_csv_and_xlsx() {
     // In the workbook: string cells (inline on the table sheets), never formulas, with Excel's quote prefix.
     let x = out.join("evidence.xlsx");
     let mut text = String::new();
-    for n in 1..=6 {
+    for n in 1..=11 {
         let sheet = xlsx_part(&x, &format!("xl/worksheets/sheet{n}.xml"));
         assert!(!sheet.contains("<f>"), "sheet{n} holds a formula");
         text.push_str(&sheet);

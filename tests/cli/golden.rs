@@ -26,7 +26,11 @@ const PINNED: &[&str] = &[
     "data/task_sets.csv",
     "data/exceptions.csv",
     "data/by_account.csv",
+    "data/by_region.csv",
+    "data/by_service.csv",
     "data/history.csv",
+    "data/exports.csv",
+    "data/inputs.csv",
 ];
 
 fn golden_dir() -> PathBuf {

@@ -144,10 +144,20 @@ fn three_monthly_exports_give_each_task_set_its_timeline() {
     // The report has the section and the chart of exposed task sets per export date, with its table.
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("id=\"history\""));
-    assert!(html
-        .contains("<desc id=\"chart-exposure-d\">2026-07-31 1, 2026-08-31 2, 2026-09-30 0</desc>"));
+    assert!(html.contains(
+        "<desc id=\"chart-exposure-d\">2026-07-31: 1 exposed in 1 account-region (1.00 per account-region); \
+         2026-08-31: 2 exposed in 1 account-region (2.00 per account-region); \
+         2026-09-30: 0 exposed in 1 account-region (0.00 per account-region)</desc>"
+    ));
+    assert!(
+        !html.contains("coverage changed"),
+        "every export covered the same"
+    );
     let md = fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("| 2026-08-31 | 2 |"), "{md}");
+    assert!(
+        md.contains("| 2026-08-31 | 1 | 1 | 1 | same as before | 2 | 2.00 |"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -262,5 +272,93 @@ fn the_baseline_diff_says_what_is_new_fixed_still_open_and_which_exceptions_chan
         stderr(&o).contains("does not match its manifest (changed: data/reconciliation.csv)"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// A finding of another account and region than the builders' default.
+fn elsewhere(mut f: Value, account: &str, region: &str) -> Value {
+    let text = f
+        .to_string()
+        .replace(ACCOUNT, account)
+        .replace(REGION, region);
+    f = serde_json::from_str(&text).unwrap();
+    f
+}
+
+/// Two exports: the first covers two accounts (two exposed task sets in each), the second only the first
+/// account, where both are still exposed. The raw count halves; exposure per covered account-region does
+/// not move, and the report says the coverage changed rather than showing a fix.
+#[test]
+fn a_coverage_change_is_shown_and_never_reads_as_a_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let other = "444455556666";
+    let mine = [arn("web", 1), arn("web", 2)];
+    let theirs: Vec<Value> = [arn("api", 3), arn("api", 4)]
+        .iter()
+        .map(|a| {
+            let f = finding("ECS.16", a, "FAILED", "NEW", "ACTIVE");
+            elsewhere(
+                observed(f, "2026-08-01T00:00:00Z", "2026-08-31T06:00:00Z"),
+                other,
+                "us-east-1",
+            )
+        })
+        .collect();
+    let month = |updated: &str| -> Vec<Value> {
+        mine.iter()
+            .map(|a| {
+                observed(
+                    finding("ECS.16", a, "FAILED", "NEW", "ACTIVE"),
+                    "2026-08-01T00:00:00Z",
+                    updated,
+                )
+            })
+            .collect()
+    };
+    let mut august = month("2026-08-31T06:00:00Z");
+    august.extend(theirs);
+    write_json(&input.join("2026-08.json"), &page(august));
+    write_json(
+        &input.join("2026-09.json"),
+        &page(month("2026-09-30T06:00:00Z")),
+    );
+    let out = dir.path().join("pack");
+    report(&[&input], &out, &[]);
+    let rows = csv_rows(&out.join("data/exports.csv"));
+    let cols = |r: &std::collections::BTreeMap<String, String>| {
+        [
+            "export_date",
+            "accounts",
+            "regions",
+            "account_regions",
+            "account_regions_added",
+            "account_regions_dropped",
+            "exposed",
+            "exposed_per_account_region",
+        ]
+        .map(|c| r[c].clone())
+    };
+    assert_eq!(
+        cols(&rows[0]),
+        ["2026-08-31", "2", "2", "2", "0", "0", "4", "2.00"]
+    );
+    assert_eq!(
+        cols(&rows[1]),
+        ["2026-09-30", "1", "1", "1", "0", "1", "2", "2.00"]
+    );
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        html.contains(">coverage changed</text>"),
+        "the chart marks it"
+    );
+    assert!(
+        html.contains("<strong>changed</strong>: 0 added, 1 dropped"),
+        "the table says it"
+    );
+    let md = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("| 2026-09-30 | 1 | 1 | 1 | **changed**: 0 added, 1 dropped | 2 | 2.00 |"),
+        "{md}"
     );
 }

@@ -1,10 +1,17 @@
-//! The exceptions register as checked against Security Hub's suppressions, and the remediation blocks.
+//! The exceptions register as checked against Security Hub's suppressions, and remediation: a status line
+//! per exposed task set for the body, runbooks for the appendix.
 
-use super::{CodeCount, ExceptionView, RemediationView, REMEDIATION_SHOWN, ROWS_SHOWN};
+use super::results::{most_exposed_first, ExposureOrder};
+use super::{
+    Capped, CodeCount, ExceptionView, RemediationStatusView, RemediationView, REMEDIATION_SHOWN,
+    ROWS_SHOWN,
+};
 use crate::analysis::exceptions::ExceptionStatus;
-use crate::analysis::remediation::fence_for;
+use crate::analysis::remediation::{fence_for, Remediation};
 use crate::analysis::Analysis;
+use crate::reconcile::Row;
 use crate::time::format_opt;
+use std::collections::BTreeMap;
 
 pub fn views(a: &Analysis) -> Vec<ExceptionView> {
     a.exceptions
@@ -35,22 +42,77 @@ pub fn counts(a: &Analysis) -> Vec<CodeCount> {
         .iter()
         .map(|st| CodeCount {
             code: st.code().to_string(),
+            label: st.label().to_string(),
             count: a.exceptions.iter().filter(|e| e.status == *st).count() as u64,
         })
         .collect()
 }
 
-pub fn remediation(a: &Analysis) -> Vec<RemediationView> {
-    a.remediation
+/// A task set that needs remediation, with its reconciliation row.
+pub struct Runbook<'a> {
+    pub plan: &'a Remediation,
+    pub row: &'a Row,
+}
+
+/// The remediation plans, oldest exposure first: the appendix's runbooks and the status table follow
+/// this order, so the runbooks shown are those of the longest exposures.
+pub fn runbook_order<'a>(a: &'a Analysis, order: &ExposureOrder<'_>) -> Vec<Runbook<'a>> {
+    let plans: BTreeMap<&str, &Remediation> = a
+        .remediation
+        .iter()
+        .map(|r| (r.task_set_arn.as_str(), r))
+        .collect();
+    let rows = a
+        .rows
+        .iter()
+        .filter(|r| plans.contains_key(r.task_set_arn.as_str()));
+    most_exposed_first(rows, order)
+        .into_iter()
+        .filter_map(|row| {
+            let plan = plans.get(row.task_set_arn.as_str())?;
+            Some(Runbook { plan, row })
+        })
+        .collect()
+}
+
+/// The appendix: the first `REMEDIATION_SHOWN` runbooks.
+pub fn remediation(runbooks: &[Runbook<'_>]) -> Vec<RemediationView> {
+    runbooks
         .iter()
         .take(REMEDIATION_SHOWN)
         .map(|r| RemediationView {
-            task_set_arn: r.task_set_arn.clone(),
-            outcome: r.outcome.clone(),
-            method: r.method.clone(),
-            fence: fence_for(&r.script),
-            script: r.script.clone(),
-            notes: r.notes.clone(),
+            task_set_arn: r.plan.task_set_arn.clone(),
+            outcome: r.plan.outcome.clone(),
+            method: r.plan.method.clone(),
+            fence: fence_for(&r.plan.script),
+            script: r.plan.script.clone(),
+            notes: r.plan.notes.clone(),
         })
         .collect()
+}
+
+/// The body's remediation status: what is open, since when, and where its runbook is.
+pub fn status(a: &Analysis, runbooks: &[Runbook<'_>]) -> Capped<RemediationStatusView> {
+    let timelines: BTreeMap<&str, _> = a
+        .history
+        .timelines
+        .iter()
+        .map(|t| (t.task_set_arn.as_str(), t))
+        .collect();
+    let as_of = a.as_of.date_naive();
+    Capped::first(runbooks.iter().enumerate().map(|(i, r)| {
+        let timeline = timelines.get(r.row.task_set_arn.as_str()).copied();
+        let since = crate::analysis::history::open_since(r.row, timeline);
+        RemediationStatusView {
+            task_set_arn: r.row.task_set_arn.clone(),
+            outcome: r.row.outcome.code().to_string(),
+            outcome_label: r.row.outcome.label().to_string(),
+            method: r.plan.method.clone(),
+            open_since: since.map(|d| d.to_string()).unwrap_or_default(),
+            days_open: since
+                .map(|d| (as_of - d).num_days().max(0).to_string())
+                .unwrap_or_default(),
+            runbook: if i < REMEDIATION_SHOWN { i + 1 } else { 0 },
+        }
+    }))
 }

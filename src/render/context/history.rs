@@ -1,17 +1,19 @@
 //! History across exports and the comparison with a baseline pack.
 
 use super::{
-    charts::ExposurePoint, BaselineView, ChangeView, CodeCount, HistoryView, TimelineView, TtrView,
-    ROWS_SHOWN,
+    charts::ExportPoint, BaselineView, Capped, ChangeView, CodeCount, HistoryView, TimelineView,
+    TtrView, ROWS_SHOWN,
 };
 use crate::analysis::baseline::Baseline;
+use crate::analysis::coverage::ExportCoverage;
 use crate::analysis::Analysis;
 use chrono::NaiveDate;
 
-/// The history section: its view, the exposure-per-export points, and the baseline when there is one.
+/// The history section: its view, what each export covered and saw exposed, and the baseline when there
+/// is one.
 pub struct Parts {
     pub view: HistoryView,
-    pub points: Vec<ExposurePoint>,
+    pub points: Vec<ExportPoint>,
     pub baseline: Option<BaselineView>,
 }
 
@@ -43,30 +45,48 @@ pub fn view(a: &Analysis) -> Parts {
                 snapshots_seen: t.snapshots_seen,
             })
             .collect(),
-        time_to_remediate: h
-            .time_to_remediate
-            .iter()
-            .map(|t| TtrView {
-                account_id: t.account_id.clone(),
-                account_name: t.account_name.clone(),
-                fixed: t.fixed,
-                median_days: t.median_days.map(|d| format!("{d:.1}")).unwrap_or_default(),
-                max_days: t.max_days.map(|d| d.to_string()).unwrap_or_default(),
-            })
-            .collect(),
+        time_to_remediate: Capped::first(most_fixed_first(h).map(|t| TtrView {
+            account_id: t.account_id.clone(),
+            account_name: t.account_name.clone(),
+            fixed: t.fixed,
+            median_days: t.median_days.map(|d| format!("{d:.1}")).unwrap_or_default(),
+            max_days: t.max_days.map(|d| d.to_string()).unwrap_or_default(),
+        })),
     };
-    let points = h
-        .exposed_per_snapshot
-        .iter()
-        .map(|(d, n)| ExposurePoint {
-            date: d.to_string(),
-            exposed: *n,
-        })
-        .collect();
+    let points = h.exports.iter().map(point).collect();
     Parts {
         view,
         points,
         baseline: a.baseline.as_ref().map(baseline),
+    }
+}
+
+/// Accounts by task sets fixed, most first (then by account id).
+fn most_fixed_first(
+    h: &crate::analysis::history::History,
+) -> impl Iterator<Item = &crate::analysis::history::RemediationTime> {
+    let mut all: Vec<_> = h.time_to_remediate.iter().collect();
+    all.sort_by(|x, y| {
+        y.fixed
+            .cmp(&x.fixed)
+            .then_with(|| x.account_id.cmp(&y.account_id))
+    });
+    all.into_iter()
+}
+
+/// What one export date covered and saw exposed, for the chart and its table.
+fn point(e: &ExportCoverage) -> ExportPoint {
+    ExportPoint {
+        date: e.date.to_string(),
+        accounts: e.accounts,
+        regions: e.regions,
+        account_regions: e.account_regions,
+        account_regions_added: e.account_regions_added,
+        account_regions_dropped: e.account_regions_dropped,
+        coverage_changed: e.coverage_changed(),
+        exposed: e.exposed,
+        per_account_region: format!("{:.2}", e.exposed_per_account_region()),
+        ratio: e.exposed_per_account_region(),
     }
 }
 
@@ -79,6 +99,7 @@ fn baseline(b: &Baseline) -> BaselineView {
             .change_counts()
             .map(|(kind, count)| CodeCount {
                 code: kind.as_str().to_string(),
+                label: kind.label().to_string(),
                 count,
             })
             .collect(),

@@ -1,12 +1,18 @@
 //! Chart geometry for the HTML report. Rust computes where every bar and label goes; the template draws the
 //! SVG, so every label (account names included) passes through Tera's autoescape and nothing is marked safe.
 //! Coordinates are rounded to a tenth of a pixel, so the same counts always give the same bytes.
-//! Each bar carries a text label with its count and each colour has a legend entry in words: no chart
-//! relies on colour alone, and each has a table beside it in the report.
+//! No chart relies on colour alone, printed in greyscale or seen with a colour-vision deficiency: each
+//! outcome's bar in the outcome chart is labelled with its name and count; the stacked per-account
+//! segments are filled with a pattern per outcome (defined once in the page, `p-<CODE>`) named in the
+//! legend; the outcome colours (the stylesheet's `o-<CODE>`) step in lightness so that outcomes side by side
+//! differ in grey. Each chart has a table beside it in the report.
 
-use crate::analysis::aggregate::Aggregates;
+use crate::analysis::aggregate::{most_exposed, Aggregates};
 use crate::reconcile::Outcome;
 use serde::Serialize;
+
+mod exposure;
+pub use exposure::{exposure_over_time, ExportPoint, EXPORTS_DRAWN};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Chart {
@@ -30,6 +36,8 @@ pub struct Bar {
     pub h: f64,
     /// CSS class giving the colour (`o-NON_COMPLIANT`, …).
     pub class: String,
+    /// The id of the pattern that fills the bar (`p-NON_COMPLIANT`, …), or empty for the class's colour.
+    pub pattern: String,
     /// Tooltip text.
     pub title: String,
 }
@@ -46,14 +54,16 @@ pub struct Label {
 #[derive(Debug, Clone, Serialize)]
 pub struct LegendItem {
     pub class: String,
+    /// The pattern the chart fills this item's bars with.
+    pub pattern: String,
     pub text: String,
 }
 
-fn r1(v: f64) -> f64 {
+pub(crate) fn r1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-fn label(x: f64, y: f64, text: impl Into<String>, anchor: &str, class: &str) -> Label {
+pub(crate) fn label(x: f64, y: f64, text: impl Into<String>, anchor: &str, class: &str) -> Label {
     Label {
         x: r1(x),
         y: r1(y),
@@ -63,22 +73,22 @@ fn label(x: f64, y: f64, text: impl Into<String>, anchor: &str, class: &str) -> 
     }
 }
 
-const WIDTH: f64 = 720.0;
+pub(crate) const WIDTH: f64 = 720.0;
 const ROW: f64 = 26.0;
 const BAR: f64 = 18.0;
 
-/// One horizontal bar per outcome.
+/// One horizontal bar per outcome, each labelled with the outcome's name and its count.
 pub fn outcomes(a: &Aggregates) -> Chart {
-    let left = 170.0;
+    let left = 150.0;
     let right = 60.0;
     let max = a.outcomes.iter().copied().max().unwrap_or(0).max(1) as f64;
     let span = WIDTH - left - right;
     let mut bars = Vec::new();
     let mut labels = Vec::new();
     for (i, (o, n)) in Outcome::ALL.iter().zip(a.outcomes).enumerate() {
-        let y = 10.0 + i as f64 * ROW;
+        let y = 6.0 + i as f64 * ROW;
         let w = span * n as f64 / max;
-        labels.push(label(left - 8.0, y + BAR * 0.72, o.code(), "end", "axis"));
+        labels.push(label(left - 8.0, y + BAR * 0.72, o.label(), "end", "axis"));
         if n > 0 {
             bars.push(Bar {
                 x: left,
@@ -86,7 +96,8 @@ pub fn outcomes(a: &Aggregates) -> Chart {
                 w: r1(w.max(1.0)),
                 h: BAR,
                 class: format!("o-{}", o.code()),
-                title: format!("{}: {n}", o.code()),
+                pattern: String::new(),
+                title: format!("{} ({}): {n}", o.label(), o.code()),
             });
         }
         labels.push(label(
@@ -103,11 +114,11 @@ pub fn outcomes(a: &Aggregates) -> Chart {
         desc: Outcome::ALL
             .iter()
             .zip(a.outcomes)
-            .map(|(o, n)| format!("{} {n}", o.code()))
+            .map(|(o, n)| format!("{} ({}) {n}", o.label(), o.code()))
             .collect::<Vec<_>>()
             .join(", "),
         width: WIDTH,
-        height: r1(10.0 + 7.0 * ROW + 4.0),
+        height: r1(6.0 + 7.0 * ROW),
         bars,
         labels,
         legend: Vec::new(),
@@ -118,16 +129,18 @@ pub fn outcomes(a: &Aggregates) -> Chart {
 /// Accounts drawn in the stacked chart; the table beside it lists them all.
 pub const ACCOUNTS_DRAWN: usize = 25;
 
-/// One stacked bar per account, a segment per outcome.
+/// One stacked bar per account, a segment per outcome, the most exposed accounts first (as in the table).
 pub fn outcomes_per_account(a: &Aggregates) -> Chart {
     let left = 230.0;
     let right = 50.0;
     let span = WIDTH - left - right;
-    let shown: Vec<_> = a.by_account.iter().take(ACCOUNTS_DRAWN).collect();
+    let shown: Vec<_> = most_exposed(&a.by_account)
+        .into_iter()
+        .take(ACCOUNTS_DRAWN)
+        .collect();
     let max = shown.iter().map(|b| b.total).max().unwrap_or(0).max(1) as f64;
     let mut bars = Vec::new();
     let mut labels = Vec::new();
-    let legend_rows = 2.0;
     for (i, b) in shown.iter().enumerate() {
         let y = 10.0 + i as f64 * ROW;
         let account = b.key.first().cloned().unwrap_or_default();
@@ -152,8 +165,9 @@ pub fn outcomes_per_account(a: &Aggregates) -> Chart {
                 y: r1(y),
                 w: r1(w),
                 h: BAR,
-                class: format!("o-{}", o.code()),
-                title: format!("{account}: {} {n}", o.code()),
+                class: "seg".into(),
+                pattern: format!("p-{}", o.code()),
+                title: format!("{account}: {} ({}) {n}", o.label(), o.code()),
             });
             if w >= 16.0 {
                 labels.push(label(
@@ -174,7 +188,7 @@ pub fn outcomes_per_account(a: &Aggregates) -> Chart {
             "value",
         ));
     }
-    let height = 10.0 + shown.len().max(1) as f64 * ROW + legend_rows * 20.0 + 8.0;
+    let height = 10.0 + shown.len().max(1) as f64 * ROW;
     Chart {
         id: "chart-accounts".into(),
         title: "Task sets per account and outcome".into(),
@@ -185,7 +199,7 @@ pub fn outcomes_per_account(a: &Aggregates) -> Chart {
                     .iter()
                     .zip(b.counts)
                     .filter(|(_, n)| *n > 0)
-                    .map(|(o, n)| format!("{} {n}", o.code()))
+                    .map(|(o, n)| format!("{} {n}", o.label()))
                     .collect();
                 format!(
                     "{}: {}",
@@ -203,104 +217,12 @@ pub fn outcomes_per_account(a: &Aggregates) -> Chart {
             .iter()
             .map(|o| LegendItem {
                 class: format!("o-{}", o.code()),
-                text: o.code().to_string(),
+                pattern: format!("p-{}", o.code()),
+                text: o.label().to_string(),
             })
             .collect(),
         not_shown: a.by_account.len().saturating_sub(ACCOUNTS_DRAWN),
     }
-}
-
-/// A point of the exposure-over-time chart: exposed task sets seen in the export of one date.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExposurePoint {
-    pub date: String,
-    pub exposed: u64,
-}
-
-/// Exposed task sets per export date, as vertical bars; `None` with fewer than two dates.
-pub fn exposure_over_time(points: &[ExposurePoint]) -> Option<Chart> {
-    if points.len() < 2 {
-        return None;
-    }
-    let (top, bottom, left) = (16.0, 40.0, 40.0);
-    let plot_h = 160.0;
-    let slot = ((WIDTH - left - 10.0) / points.len() as f64).min(90.0);
-    let max = points.iter().map(|p| p.exposed).max().unwrap_or(0).max(1) as f64;
-    let mut bars = Vec::new();
-    let mut labels = Vec::new();
-    for (i, p) in points.iter().enumerate() {
-        let h = plot_h * p.exposed as f64 / max;
-        let x = left + i as f64 * slot + slot * 0.15;
-        let w = slot * 0.7;
-        let y = top + plot_h - h;
-        if p.exposed > 0 {
-            bars.push(Bar {
-                x: r1(x),
-                y: r1(y),
-                w: r1(w),
-                h: r1(h),
-                class: "o-NON_COMPLIANT".into(),
-                title: format!("{}: {} exposed", p.date, p.exposed),
-            });
-        }
-        labels.push(label(
-            x + w / 2.0,
-            y - 4.0,
-            p.exposed.to_string(),
-            "middle",
-            "value",
-        ));
-        labels.push(label(
-            x + w / 2.0,
-            top + plot_h + 16.0,
-            p.date.clone(),
-            "middle",
-            "axis",
-        ));
-    }
-    Some(Chart {
-        id: "chart-exposure".into(),
-        title: "Exposed task sets per export date".into(),
-        desc: points
-            .iter()
-            .map(|p| format!("{} {}", p.date, p.exposed))
-            .collect::<Vec<_>>()
-            .join(", "),
-        width: WIDTH,
-        height: r1(top + plot_h + bottom),
-        bars,
-        labels,
-        legend: Vec::new(),
-        not_shown: 0,
-    })
-}
-
-/// The outcome counts as a sentence for the executive summary.
-pub fn in_words(a: &Aggregates) -> String {
-    let words = |o: Outcome| match o {
-        Outcome::NonCompliant => "non-compliant (exposed, not accepted)",
-        Outcome::RiskAccepted => "exposed under an accepted risk",
-        Outcome::Conflict => "in conflict between Security Hub and the inventory",
-        Outcome::UnassessedExposed => "exposed without a usable Security Hub verdict",
-        Outcome::Unassessed => "without a usable verdict and not exposed",
-        Outcome::Compliant => "compliant",
-        Outcome::Gone => "gone (history)",
-    };
-    let parts: Vec<String> = Outcome::ALL
-        .iter()
-        .zip(a.outcomes)
-        .filter(|(_, n)| *n > 0)
-        .map(|(o, n)| format!("{n} {}", words(*o)))
-        .collect();
-    if parts.is_empty() {
-        return "No ECS.16 task set was found in the inputs.".to_string();
-    }
-    format!(
-        "Of {} task set{}, {}.",
-        a.total,
-        if a.total == 1 { "" } else { "s" },
-        parts.join(", ")
-    )
 }
 
 #[cfg(test)]
@@ -331,13 +253,19 @@ mod tests {
         let c = outcomes(&agg());
         assert_eq!(c.bars.len(), 7);
         for o in Outcome::ALL {
-            assert!(c.labels.iter().any(|l| l.text == o.code()));
+            assert!(c.labels.iter().any(|l| l.text == o.label()));
         }
         assert!(
             !c.labels.iter().any(|l| l.text == "17"),
             "the total is not an outcome bar"
         );
-        assert_eq!(c.desc, "NON_COMPLIANT 3, RISK_ACCEPTED 2, CONFLICT 2, UNASSESSED_EXPOSED 2, UNASSESSED 2, COMPLIANT 3, GONE 3");
+        assert!(
+            c.bars.iter().all(|b| b.pattern.is_empty()),
+            "named bars are solid"
+        );
+        assert!(c
+            .desc
+            .starts_with("Non-compliant (NON_COMPLIANT) 3, Suppressed (RISK_ACCEPTED) 2,"));
     }
 
     #[test]
@@ -350,19 +278,17 @@ mod tests {
             "raw here; the template escapes it"
         );
         assert_eq!(c.legend.len(), 7);
+        assert!(
+            c.bars.iter().all(|b| b.pattern.starts_with("p-")),
+            "unnamed segments carry their outcome's pattern"
+        );
     }
 
     #[test]
-    fn geometry_is_deterministic_and_words_read_well() {
+    fn geometry_is_deterministic() {
         assert_eq!(
             serde_json::to_string(&outcomes(&agg())).unwrap(),
             serde_json::to_string(&outcomes(&agg())).unwrap()
         );
-        assert!(in_words(&agg()).starts_with("Of 17 task sets, 3 non-compliant"));
-        assert!(exposure_over_time(&[ExposurePoint {
-            date: "2026-07-31".into(),
-            exposed: 2
-        }])
-        .is_none());
     }
 }
