@@ -11,6 +11,7 @@ pub mod collect;
 pub mod ecs;
 pub mod fields;
 pub mod files;
+pub mod network;
 pub mod ocsf;
 pub mod parallel;
 pub mod problem;
