@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod baseline;
 pub mod exceptions;
 pub mod history;
+pub mod reach;
 pub mod remediation;
 
 use crate::catalog::Catalog;

@@ -271,8 +271,16 @@ pub(crate) fn finish(
         ));
     }
     let problems = f.into_problems();
-    let mut unreadable: Vec<String> = problems.iter().map(|p| p.field().to_string()).collect();
-    unreadable.extend(record.clashes.iter().cloned());
+    let mut unreadable: Vec<String> = Vec::new();
+    for field in problems
+        .iter()
+        .map(|p| p.field())
+        .chain(record.clashes.iter().map(String::as_str))
+    {
+        if !unreadable.iter().any(|f| f == field) {
+            unreadable.push(field.to_string());
+        }
+    }
     (
         unreadable,
         Flags {
@@ -561,5 +569,8 @@ pub fn config_item(item: &Value) -> Result<Option<(ConfigNetworkItem, Flags)>, N
     };
     let (resource, mut flags) = read(configuration, &place)?;
     flags.unreadable.splice(0..0, f.into_problems());
-    Ok(Some((ConfigNetworkItem::Resource(Box::new(resource)), flags)))
+    Ok(Some((
+        ConfigNetworkItem::Resource(Box::new(resource)),
+        flags,
+    )))
 }

@@ -1,0 +1,700 @@
+//! The direct path into one subnet of a task set: route table, addresses, network ACL, security groups.
+//!
+//! Each question is answered from the evidence or left as a [`Gap`]; a gap decides the subnet as unknown
+//! only when the answer depends on it (a missing security group cannot make a subnet that another group
+//! already opens any less exposed, but it can make one that looks closed open).
+
+use super::traffic_set::TrafficSet;
+use super::{
+    AclMatch, Evidence, Gap, Hop, Reachability, ReturnTraffic, Source, StepKind, TaskSetNetwork,
+};
+use crate::model::AssignPublicIp;
+use crate::network::{
+    AclAction, Family, Listener, LoadBalancer, NetworkAcl, NetworkModel, PrefixListEntries,
+    ResourceKind, Route, RouteState, RouteTable, SecurityGroup, Subnet, TargetGroup, TargetKind,
+    TCP, UDP, WHOLE,
+};
+
+/// How exposed one subnet is, most exposed first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Level {
+    Direct,
+    Filtered,
+    NoRoute,
+    Private,
+    Unknown,
+}
+
+impl Level {
+    pub(super) fn reachability(self) -> Reachability {
+        match self {
+            Level::Direct => Reachability::Direct,
+            Level::Filtered => Reachability::PublicIpFiltered,
+            Level::NoRoute => Reachability::PublicIpNoRoute,
+            Level::Private => Reachability::Private,
+            Level::Unknown => Reachability::Unknown,
+        }
+    }
+}
+
+/// What was found for one subnet.
+#[derive(Debug, Clone)]
+pub(super) struct SubnetView {
+    pub subnet: String,
+    pub level: Level,
+    pub ports: TrafficSet,
+    pub hops: Vec<Hop>,
+    /// Unknown: what the answer depends on. Otherwise: what could only add ports.
+    pub gaps: Vec<Gap>,
+    pub return_traffic: Vec<ReturnTraffic>,
+}
+
+/// What every resource of the model shares: a region (maybe unknown) and its unreadable fields.
+pub(super) trait Located {
+    const KIND: ResourceKind;
+    fn region(&self) -> Option<&str>;
+    fn unreadable(&self) -> &[String];
+}
+
+macro_rules! located {
+    ($($t:ty => $kind:ident),+) => {$(
+        impl Located for $t {
+            const KIND: ResourceKind = ResourceKind::$kind;
+            fn region(&self) -> Option<&str> {
+                self.region.as_deref()
+            }
+            fn unreadable(&self) -> &[String] {
+                &self.unreadable
+            }
+        }
+    )+};
+}
+
+located!(Subnet => Subnet, RouteTable => RouteTable, SecurityGroup => SecurityGroup,
+    NetworkAcl => NetworkAcl, LoadBalancer => LoadBalancer, Listener => Listener,
+    TargetGroup => TargetGroup);
+
+/// A resource the model holds, unless it is missing, conflicting, or in another region than the task set.
+pub(super) fn fetch<'m, T: Located>(
+    model: &NetworkModel,
+    task_set: &TaskSetNetwork,
+    id: &str,
+    found: Option<&'m T>,
+) -> Result<&'m T, Gap> {
+    let kind = T::KIND;
+    let Some(r) = found else {
+        let place_described = model.describes(kind, &task_set.account, &task_set.region);
+        return Err(Gap::NotDescribed {
+            kind,
+            id: id.to_string(),
+            place_described,
+        });
+    };
+    if model.is_conflicting(kind, id) {
+        return Err(Gap::Conflicting {
+            kind,
+            id: id.to_string(),
+        });
+    }
+    match r.region() {
+        Some(region) if region != task_set.region => Err(Gap::OtherRegion {
+            kind,
+            id: id.to_string(),
+            region: region.to_string(),
+        }),
+        _ => Ok(r),
+    }
+}
+
+/// The resource's unreadable fields as a gap, when it has any.
+pub(super) fn unreadable_gap<T: Located>(r: &T, id: &str) -> Option<Gap> {
+    (!r.unreadable().is_empty()).then(|| Gap::Unreadable {
+        kind: T::KIND,
+        id: id.to_string(),
+        fields: r.unreadable().to_vec(),
+    })
+}
+
+/// The one resource a subnet uses of a kind: its explicit association, else its VPC's default.
+fn one_of<'m, T: Located>(
+    model: &'m NetworkModel,
+    task_set: &TaskSetNetwork,
+    (subnet, vpc): (&str, &str),
+    (explicit, defaults): (
+        &std::collections::BTreeSet<String>,
+        &std::collections::BTreeSet<String>,
+    ),
+    get: impl Fn(&str) -> Option<&'m T>,
+    vpc_of: impl Fn(&T) -> Option<&str>,
+) -> Result<(&'m T, String, bool), Gap> {
+    let kind = T::KIND;
+    let (id, is_explicit) = match (explicit.len(), defaults.len()) {
+        (1, _) => (explicit.first(), true),
+        (0, 1) => (defaults.first(), false),
+        (0, 0) => {
+            let place_described = model.describes(kind, &task_set.account, &task_set.region);
+            return Err(Gap::NoDefault {
+                kind,
+                subnet: subnet.to_string(),
+                vpc: vpc.to_string(),
+                place_described,
+            });
+        }
+        (0, _) => {
+            let ids = defaults.iter().cloned().collect();
+            return Err(Gap::SeveralDefaults {
+                kind,
+                vpc: vpc.to_string(),
+                ids,
+            });
+        }
+        _ => {
+            let ids = explicit.iter().cloned().collect();
+            let subnet = subnet.to_string();
+            return Err(Gap::Several { kind, subnet, ids });
+        }
+    };
+    let id = id.cloned().unwrap_or_default();
+    let r = fetch(model, task_set, &id, get(&id))?;
+    if vpc_of(r) != Some(vpc) {
+        return Err(Gap::OtherVpc {
+            kind,
+            id,
+            vpc: vpc_of(r).map(str::to_string),
+            beside: subnet.to_string(),
+            expected: vpc.to_string(),
+        });
+    }
+    Ok((r, id, is_explicit))
+}
+
+/// Where a family's default route leads.
+#[derive(Debug, Clone)]
+enum DefaultRoute {
+    /// An active route to this internet gateway.
+    Internet(String),
+    /// Elsewhere (the routes for every address, none of them an active one to an internet gateway).
+    Elsewhere(Vec<Route>),
+    Uncertain(Gap),
+}
+
+fn default_route(table: &RouteTable, family: Family) -> DefaultRoute {
+    let defaults: Vec<&Route> = table
+        .routes
+        .iter()
+        .filter(|r| {
+            r.destination
+                .cidr()
+                .is_some_and(|c| c.family() == family && c.is_every_address())
+        })
+        .collect();
+    let to_igw = |r: &&&Route| r.target.kind == TargetKind::InternetGateway;
+    if let Some(r) = defaults
+        .iter()
+        .filter(to_igw)
+        .find(|r| r.state == Some(RouteState::Active))
+    {
+        return DefaultRoute::Internet(r.target.id.clone());
+    }
+    if let Some(r) = defaults
+        .iter()
+        .filter(to_igw)
+        .find(|r| !matches!(r.state, Some(RouteState::Blackhole)))
+    {
+        return DefaultRoute::Uncertain(Gap::RouteState {
+            table: table.id.clone(),
+            family,
+            state: r.state.as_ref().map(|s| s.as_str().to_string()),
+        });
+    }
+    if let Some(g) = unreadable_gap(table, &table.id) {
+        // The unreadable route may be the one to the internet gateway.
+        return DefaultRoute::Uncertain(g);
+    }
+    DefaultRoute::Elsewhere(defaults.into_iter().cloned().collect())
+}
+
+/// What the task set's security groups admit from the internet, per family, and what they might admit
+/// beyond that (evidence missing).
+pub(super) struct Admitted {
+    pub sure: [TrafficSet; 2],
+    pub maybe: [TrafficSet; 2],
+    pub hops: Vec<Hop>,
+    pub gaps: Vec<Gap>,
+}
+
+fn slot(family: Family) -> usize {
+    match family {
+        Family::Ipv4 => 0,
+        Family::Ipv6 => 1,
+    }
+}
+
+/// Whether a prefix list's entries hold every address of a family: yes, no, or not known.
+fn holds_every_address(entries: Option<&PrefixListEntries>, family: Family) -> Option<bool> {
+    let entries = entries?;
+    let holds = entries
+        .cidrs
+        .iter()
+        .any(|c| c.family() == family && c.is_every_address());
+    (holds || entries.unreadable.is_empty()).then_some(holds)
+}
+
+/// The security groups `groups` of the resource `beside` (a subnet's task, a load balancer) in `vpc`, as
+/// seen from the internet on `families`.
+pub(super) fn admitted(
+    model: &NetworkModel,
+    task_set: &TaskSetNetwork,
+    groups: &[String],
+    (beside, vpc): (&str, Option<&str>),
+    families: &[Family],
+) -> Admitted {
+    let mut a = Admitted {
+        sure: [TrafficSet::empty(), TrafficSet::empty()],
+        maybe: [TrafficSet::empty(), TrafficSet::empty()],
+        hops: Vec::new(),
+        gaps: Vec::new(),
+    };
+    for id in super::sorted_unique(groups) {
+        let group = match fetch(model, task_set, id, model.security_group(id)) {
+            Ok(g) => g,
+            Err(gap) => {
+                a.gaps.push(gap);
+                a.maybe = [TrafficSet::everything(), TrafficSet::everything()];
+                continue;
+            }
+        };
+        if let (Some(vpc), Some(own)) = (vpc, group.vpc.as_deref()) {
+            if own != vpc {
+                a.gaps.push(Gap::OtherVpc {
+                    kind: ResourceKind::SecurityGroup,
+                    id: id.to_string(),
+                    vpc: Some(own.to_string()),
+                    beside: beside.to_string(),
+                    expected: vpc.to_string(),
+                });
+                a.maybe = [TrafficSet::everything(), TrafficSet::everything()];
+                continue;
+            }
+        }
+        if let Some(gap) = unreadable_gap(group, id) {
+            a.gaps.push(gap);
+            a.maybe = [TrafficSet::everything(), TrafficSet::everything()];
+        }
+        let (admits, others) = group_rules(model, group, families, &mut a);
+        let hop = if admits.is_empty() {
+            Hop::new(
+                StepKind::SecurityGroup,
+                id,
+                Evidence::GroupAdmitsNothing(others),
+            )
+            .blocked(true)
+        } else {
+            Hop::new(StepKind::SecurityGroup, id, Evidence::GroupAdmits(admits))
+        };
+        a.hops.push(hop);
+    }
+    a
+}
+
+type Admissions = Vec<(crate::network::Traffic, Source)>;
+
+/// One group's rules: what they admit from the internet (added to `a`), and from where else.
+fn group_rules(
+    model: &NetworkModel,
+    group: &SecurityGroup,
+    families: &[Family],
+    a: &mut Admitted,
+) -> (Admissions, Admissions) {
+    let (mut admits, mut others) = (Vec::new(), Vec::new());
+    for rule in &group.ingress {
+        let t = TrafficSet::of(&rule.traffic);
+        for cidr in rule.ipv4.iter().chain(&rule.ipv6) {
+            if cidr.is_every_address() && families.contains(&cidr.family()) {
+                a.sure[slot(cidr.family())].add(&t);
+                admits.push((rule.traffic, Source::Range(*cidr)));
+            } else if !cidr.is_every_address() {
+                others.push((rule.traffic, Source::NotInternet(cidr.to_string())));
+            }
+        }
+        for pl in &rule.prefix_lists {
+            let entries = model.prefix_list_entries(pl);
+            let mut unknown = false;
+            for &family in families {
+                match holds_every_address(entries, family) {
+                    Some(true) => {
+                        a.sure[slot(family)].add(&t);
+                        let holds = family_every_address(family);
+                        admits.push((
+                            rule.traffic,
+                            Source::PrefixList {
+                                id: pl.clone(),
+                                holds,
+                            },
+                        ));
+                    }
+                    Some(false) => {}
+                    None => {
+                        a.maybe[slot(family)].add(&t);
+                        unknown = true;
+                    }
+                }
+            }
+            if unknown {
+                a.gaps.push(match entries {
+                    None => Gap::PrefixListEntries {
+                        group: group.id.clone(),
+                        prefix_list: pl.clone(),
+                        traffic: rule.traffic,
+                    },
+                    Some(e) => Gap::Unreadable {
+                        kind: ResourceKind::PrefixListEntries,
+                        id: pl.clone(),
+                        fields: e.unreadable.clone(),
+                    },
+                });
+            } else if !admits
+                .iter()
+                .any(|(_, s)| matches!(s, Source::PrefixList { id, .. } if id == pl))
+            {
+                others.push((rule.traffic, Source::NotInternet(pl.clone())));
+            }
+        }
+        for g in &rule.groups {
+            others.push((rule.traffic, Source::NotInternet(g.clone())));
+        }
+    }
+    admits.sort();
+    admits.dedup();
+    others.sort();
+    others.dedup();
+    (admits, others)
+}
+
+fn family_every_address(family: Family) -> crate::network::Cidr {
+    match family {
+        Family::Ipv4 => crate::network::Cidr::V4(std::net::Ipv4Addr::UNSPECIFIED, 0),
+        Family::Ipv6 => crate::network::Cidr::V6(std::net::Ipv6Addr::UNSPECIFIED, 0),
+    }
+}
+
+/// The entries of one direction and family that apply to every address, applied in rule order to
+/// `traffic`: what they allow, and which entry decided what (the final `*` denies the rest).
+fn evaluate_acl(
+    acl: &NetworkAcl,
+    egress: bool,
+    family: Family,
+    traffic: &TrafficSet,
+) -> (TrafficSet, Vec<AclMatch>) {
+    let mut entries: Vec<_> = acl
+        .entries
+        .iter()
+        .filter(|e| e.egress == egress && e.cidr.family() == family && e.cidr.is_every_address())
+        .collect();
+    entries.sort_by_key(|e| e.rule_number);
+    let mut remaining = traffic.clone();
+    let (mut allowed, mut matches) = (TrafficSet::empty(), Vec::new());
+    for e in entries {
+        let m = remaining.intersect(&TrafficSet::of(&e.traffic));
+        if m.is_empty() {
+            continue;
+        }
+        remaining = remaining.minus(&m);
+        if e.action == AclAction::Allow {
+            allowed.add(&m);
+        }
+        matches.push(AclMatch {
+            rule: Some(e.rule_number),
+            action: e.action,
+            traffic: m,
+            family,
+            egress,
+        });
+    }
+    if !remaining.is_empty() {
+        matches.push(AclMatch {
+            rule: None,
+            action: AclAction::Deny,
+            traffic: remaining,
+            family,
+            egress,
+        });
+    }
+    (allowed, matches)
+}
+
+/// Replies (ephemeral ports 1024-65535) of the reachable TCP and UDP traffic that the outbound entries do
+/// not let out in full.
+fn return_traffic(acl: &NetworkAcl, family: Family, reachable: &TrafficSet) -> Vec<ReturnTraffic> {
+    let mut out = Vec::new();
+    for protocol in [TCP, UDP] {
+        if !reachable.protocols().contains(&protocol) {
+            continue;
+        }
+        let ephemeral = TrafficSet::ports(protocol, 1024, WHOLE);
+        let (allowed, matches) = evaluate_acl(acl, true, family, &ephemeral);
+        if allowed != ephemeral {
+            out.push(ReturnTraffic {
+                acl: acl.id.clone(),
+                family,
+                protocol,
+                allowed,
+                denied_by: matches
+                    .into_iter()
+                    .filter(|m| m.action == AclAction::Deny)
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+impl SubnetView {
+    fn unknown(subnet: &str, gaps: Vec<Gap>, hops: Vec<Hop>) -> SubnetView {
+        SubnetView {
+            subnet: subnet.to_string(),
+            level: Level::Unknown,
+            ports: TrafficSet::empty(),
+            hops,
+            gaps,
+            return_traffic: Vec::new(),
+        }
+    }
+}
+
+/// Examines one subnet of the task set.
+pub(super) fn examine(model: &NetworkModel, task_set: &TaskSetNetwork, id: &str) -> SubnetView {
+    let subnet = match fetch(model, task_set, id, model.subnet(id)) {
+        Ok(s) => s,
+        Err(gap) => return SubnetView::unknown(id, vec![gap], Vec::new()),
+    };
+    let Some(vpc) = subnet.vpc.as_deref() else {
+        let gap = unreadable_gap(subnet, id).unwrap_or(Gap::NoVpc {
+            subnet: id.to_string(),
+        });
+        return SubnetView::unknown(id, vec![gap], Vec::new());
+    };
+    let tables = (
+        model.route_tables_of_subnet(id),
+        model.main_route_tables(vpc),
+    );
+    let get = |t: &str| model.route_table(t);
+    let table = match one_of(model, task_set, (id, vpc), tables, get, |t| {
+        t.vpc.as_deref()
+    }) {
+        Ok((t, _, _)) => t,
+        Err(gap) => return SubnetView::unknown(id, vec![gap], Vec::new()),
+    };
+    routed(model, task_set, subnet, vpc, table)
+}
+
+/// The subnet once its route table is known: which families have a public address and a route in.
+fn routed(
+    model: &NetworkModel,
+    task_set: &TaskSetNetwork,
+    subnet: &Subnet,
+    vpc: &str,
+    table: &RouteTable,
+) -> SubnetView {
+    let public_ipv4 = task_set.assign_public_ip == Some(AssignPublicIp::Enabled);
+    let ipv6: Vec<_> = subnet.ipv6_in_use().copied().collect();
+    let routes = [
+        default_route(table, Family::Ipv4),
+        default_route(table, Family::Ipv6),
+    ];
+    let (mut open, mut gaps) = (Vec::new(), Vec::new());
+    let mut igw = None;
+    for (family, has_address) in [
+        (Family::Ipv4, public_ipv4),
+        (Family::Ipv6, !ipv6.is_empty()),
+    ] {
+        match (&routes[slot(family)], has_address) {
+            (DefaultRoute::Internet(g), true) => {
+                open.push(family);
+                igw.get_or_insert_with(|| g.clone());
+            }
+            (DefaultRoute::Uncertain(gap), true) => gaps.push(gap.clone()),
+            (DefaultRoute::Internet(_), false) if family == Family::Ipv6 => {
+                // An IPv6 route in, and a subnet that may have a range its record did not let us read.
+                gaps.extend(unreadable_gap(subnet, &subnet.id));
+            }
+            _ => {}
+        }
+    }
+    if open.is_empty() {
+        return closed(subnet, table, public_ipv4, &routes, gaps);
+    }
+    let mut hops = vec![
+        Hop::new(StepKind::Internet, "internet", Evidence::None),
+        Hop::new(
+            StepKind::InternetGateway,
+            igw.as_deref().unwrap_or_default(),
+            Evidence::None,
+        ),
+        Hop::new(
+            StepKind::RouteTable,
+            &table.id,
+            Evidence::InternetRoutes(open.clone()),
+        ),
+        Hop::new(
+            StepKind::Subnet,
+            &subnet.id,
+            Evidence::PublicAddress {
+                ipv4: open.contains(&Family::Ipv4),
+                ipv6: if open.contains(&Family::Ipv6) {
+                    ipv6
+                } else {
+                    Vec::new()
+                },
+            },
+        ),
+    ];
+    let mut view = filtered(model, task_set, subnet, vpc, &open, &mut hops);
+    view.gaps.extend(gaps);
+    view.hops = hops;
+    view
+}
+
+/// No family has both a public address and a route in: `PUBLIC_IP_NO_ROUTE` or `PRIVATE`, unless a gap
+/// could open one.
+fn closed(
+    subnet: &Subnet,
+    table: &RouteTable,
+    public_ipv4: bool,
+    routes: &[DefaultRoute; 2],
+    gaps: Vec<Gap>,
+) -> SubnetView {
+    let inbound: Vec<Family> = Family::ALL
+        .into_iter()
+        .filter(|f| matches!(routes[slot(*f)], DefaultRoute::Internet(_)))
+        .collect();
+    let igw = routes.iter().find_map(|r| match r {
+        DefaultRoute::Internet(igw) => Some(igw.as_str()),
+        _ => None,
+    });
+    let mut hops = vec![Hop::new(StepKind::Internet, "internet", Evidence::None)];
+    match igw {
+        // No public address for the route in to reach.
+        Some(igw) if !public_ipv4 => {
+            hops.push(Hop::new(StepKind::InternetGateway, igw, Evidence::None));
+            let routes_in = Evidence::InternetRoutes(inbound.clone());
+            hops.push(Hop::new(StepKind::RouteTable, &table.id, routes_in));
+            let no_address = Evidence::NoPublicAddress {
+                ipv6_route: inbound.contains(&Family::Ipv6),
+            };
+            hops.push(Hop::new(StepKind::Subnet, &subnet.id, no_address).blocked(true));
+        }
+        // A public IPv4 address (or none at all) and no route in for it.
+        _ => {
+            let elsewhere = routes
+                .iter()
+                .flat_map(|r| match r {
+                    DefaultRoute::Elsewhere(rs) => rs.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            let no_route = Evidence::NoInternetRoute(elsewhere);
+            hops.push(Hop::new(StepKind::RouteTable, &table.id, no_route).blocked(true));
+            hops.push(Hop::new(StepKind::Subnet, &subnet.id, Evidence::None));
+        }
+    }
+    hops.push(Hop::new(StepKind::TaskSet, "task set", Evidence::None));
+    if !gaps.is_empty() {
+        return SubnetView::unknown(&subnet.id, gaps, hops);
+    }
+    SubnetView {
+        subnet: subnet.id.clone(),
+        level: if public_ipv4 {
+            Level::NoRoute
+        } else {
+            Level::Private
+        },
+        ports: TrafficSet::empty(),
+        hops,
+        gaps,
+        return_traffic: Vec::new(),
+    }
+}
+
+/// A route in and a public address: the network ACL and the security groups decide.
+fn filtered(
+    model: &NetworkModel,
+    task_set: &TaskSetNetwork,
+    subnet: &Subnet,
+    vpc: &str,
+    open: &[Family],
+    hops: &mut Vec<Hop>,
+) -> SubnetView {
+    let id = subnet.id.as_str();
+    let groups = admitted(
+        model,
+        task_set,
+        &task_set.security_groups,
+        (id, Some(vpc)),
+        open,
+    );
+    let acls = (
+        model.network_acls_of_subnet(id),
+        model.default_network_acls(vpc),
+    );
+    let get = |a: &str| model.network_acl(a);
+    let acl = one_of(model, task_set, (id, vpc), acls, get, |a| a.vpc.as_deref()).and_then(
+        |(acl, id, _)| match unreadable_gap(acl, &id) {
+            Some(gap) => Err(gap),
+            None => Ok(acl),
+        },
+    );
+    let acl = match acl {
+        Ok(acl) => acl,
+        Err(gap) => {
+            hops.extend(groups.hops);
+            let mut gaps = vec![gap];
+            gaps.extend(groups.gaps);
+            return SubnetView::unknown(id, gaps, Vec::new());
+        }
+    };
+    let (mut reachable, mut maybe_left) = (TrafficSet::empty(), TrafficSet::empty());
+    let (mut decided, mut replies) = (Vec::new(), Vec::new());
+    for &family in open {
+        let sure = &groups.sure[slot(family)];
+        let (allowed, matches) = evaluate_acl(acl, false, family, &TrafficSet::everything());
+        let through = sure.intersect(&allowed);
+        replies.extend(return_traffic(acl, family, &through));
+        maybe_left.add(
+            &groups.maybe[slot(family)]
+                .intersect(&allowed)
+                .minus(&through),
+        );
+        reachable.add(&through);
+        // Say what the entries did with what the groups admit; when they admit nothing, with everything.
+        decided.extend(matches.into_iter().filter_map(|mut m| {
+            if !sure.is_empty() {
+                m.traffic = m.traffic.intersect(sure);
+            }
+            (!m.traffic.is_empty()).then_some(m)
+        }));
+    }
+    let any_admitted = groups.sure.iter().any(|s| !s.is_empty());
+    let acl_blocks = any_admitted && reachable.is_empty();
+    hops.push(Hop::new(StepKind::NetworkAcl, &acl.id, Evidence::Acl(decided)).blocked(acl_blocks));
+    hops.extend(groups.hops);
+    hops.push(Hop::new(StepKind::TaskSet, "task set", Evidence::None));
+    let gaps = if maybe_left.is_empty() {
+        Vec::new()
+    } else {
+        groups.gaps
+    };
+    let level = match (reachable.is_empty(), gaps.is_empty()) {
+        (false, _) => Level::Direct,
+        (true, true) => Level::Filtered,
+        (true, false) => Level::Unknown,
+    };
+    SubnetView {
+        subnet: id.to_string(),
+        level,
+        ports: reachable,
+        hops: Vec::new(),
+        gaps,
+        return_traffic: replies,
+    }
+}
