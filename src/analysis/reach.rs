@@ -21,7 +21,12 @@
 //! - Evidence that is missing, unreadable or contradictory gives `UNKNOWN` with the reason whenever the
 //!   answer depends on it; when other evidence already proves exposure, it is a note instead.
 
+mod acl;
 mod balancer;
+mod evidence;
+mod gaps;
+mod groups;
+mod path;
 #[cfg(test)]
 mod rule_table;
 mod subnet;
@@ -30,11 +35,13 @@ mod tests;
 mod traffic_set;
 mod words;
 
+pub use gaps::{Gap, ReturnTraffic};
+pub use path::{AclMatch, Evidence, Hop, Source, StepKind};
 pub use traffic_set::TrafficSet;
 pub use words::words;
 
 use crate::model::{AssignPublicIp, TaskSet};
-use crate::network::{AclAction, Cidr, Family, NetworkModel, ResourceKind, Route, Traffic};
+use crate::network::NetworkModel;
 use serde::Serialize;
 
 /// How the internet reaches a task set, most exposed first.
@@ -119,219 +126,6 @@ impl TaskSetNetwork {
                 .collect(),
         }
     }
-}
-
-/// The kinds of step on a path from the internet to a task set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    Internet,
-    InternetGateway,
-    RouteTable,
-    Subnet,
-    NetworkAcl,
-    SecurityGroup,
-    LoadBalancer,
-    Listener,
-    TargetGroup,
-    TaskSet,
-}
-
-impl StepKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKind::Internet => "internet",
-            StepKind::InternetGateway => "internet gateway",
-            StepKind::RouteTable => "route table",
-            StepKind::Subnet => "subnet",
-            StepKind::NetworkAcl => "network ACL",
-            StepKind::SecurityGroup => "security group",
-            StepKind::LoadBalancer => "load balancer",
-            StepKind::Listener => "listener",
-            StepKind::TargetGroup => "target group",
-            StepKind::TaskSet => "task set",
-        }
-    }
-}
-
-/// Where traffic from the internet was admitted from: a range, or a prefix list holding one.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Source {
-    Range(Cidr),
-    PrefixList {
-        id: String,
-        holds: Cidr,
-    },
-    /// Not the internet: another security group or a narrower range. Kept to say what a group does admit.
-    NotInternet(String),
-}
-
-/// What one network ACL entry decided for the traffic in question; `rule` is `None` for the final `*`
-/// entry that denies whatever no numbered entry matched.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AclMatch {
-    pub rule: Option<u16>,
-    pub action: AclAction,
-    pub traffic: TrafficSet,
-    pub family: Family,
-    /// An outbound entry (traffic to every address), else an inbound one (from every address).
-    pub egress: bool,
-}
-
-/// The evidence a step rests on: why it let traffic through, or why it stopped it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Evidence {
-    None,
-    /// Active routes for every address of these families target the internet gateway.
-    InternetRoutes(Vec<Family>),
-    /// No active route from an internet gateway for the families that have a public address; the default
-    /// routes there are instead.
-    NoInternetRoute(Vec<Route>),
-    /// The addresses the internet can reach the tasks on.
-    PublicAddress {
-        ipv4: bool,
-        ipv6: Vec<Cidr>,
-    },
-    /// The tasks get no address the route leads to.
-    NoPublicAddress {
-        ipv6_route: bool,
-    },
-    /// The network ACL entries that decided, in rule order.
-    Acl(Vec<AclMatch>),
-    /// The group's rules that admit the internet.
-    GroupAdmits(Vec<(Traffic, Source)>),
-    /// The group admits nothing from the internet; what it does admit, from where.
-    GroupAdmitsNothing(Vec<(Traffic, Source)>),
-    /// An internet-facing load balancer of this type.
-    InternetFacing {
-        kind: Option<String>,
-        without_security_groups: bool,
-    },
-    /// A listener on this protocol and port.
-    Listens {
-        protocol: String,
-        port: u16,
-    },
-}
-
-/// One step of the path, structured: the lead draws it, [`words`] says it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hop {
-    pub kind: StepKind,
-    pub id: String,
-    pub evidence: Evidence,
-    pub blocked: bool,
-}
-
-impl Hop {
-    fn new(kind: StepKind, id: &str, evidence: Evidence) -> Hop {
-        Hop {
-            kind,
-            id: id.to_string(),
-            evidence,
-            blocked: false,
-        }
-    }
-
-    fn blocked(mut self, blocked: bool) -> Hop {
-        self.blocked = blocked;
-        self
-    }
-}
-
-/// Network evidence that is missing, unreadable or contradictory.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Gap {
-    NotAwsvpc,
-    UnknownAssignPublicIp(String),
-    NoSubnets,
-    /// No input describes the resource; `place_described`: inputs for the task set's account and region
-    /// were given, and it is not among them.
-    NotDescribed {
-        kind: ResourceKind,
-        id: String,
-        place_described: bool,
-    },
-    Conflicting {
-        kind: ResourceKind,
-        id: String,
-    },
-    Unreadable {
-        kind: ResourceKind,
-        id: String,
-        fields: Vec<String>,
-    },
-    OtherRegion {
-        kind: ResourceKind,
-        id: String,
-        region: String,
-    },
-    /// The resource is not in the VPC of the one beside it (a subnet, a load balancer).
-    OtherVpc {
-        kind: ResourceKind,
-        id: String,
-        vpc: Option<String>,
-        beside: String,
-        expected: String,
-    },
-    NoVpc {
-        subnet: String,
-    },
-    /// Several resources of a kind claim the subnet.
-    Several {
-        kind: ResourceKind,
-        subnet: String,
-        ids: Vec<String>,
-    },
-    /// Several main route tables or default network ACLs for one VPC.
-    SeveralDefaults {
-        kind: ResourceKind,
-        vpc: String,
-        ids: Vec<String>,
-    },
-    /// No explicit association and no main table (or default ACL) of the VPC described.
-    NoDefault {
-        kind: ResourceKind,
-        subnet: String,
-        vpc: String,
-        place_described: bool,
-    },
-    RouteState {
-        table: String,
-        family: Family,
-        state: Option<String>,
-    },
-    PrefixListEntries {
-        group: String,
-        prefix_list: String,
-        traffic: Traffic,
-    },
-    NoListeners {
-        load_balancer: String,
-    },
-    Scheme {
-        load_balancer: String,
-        scheme: Option<String>,
-    },
-    ListenerProtocol {
-        listener: String,
-        protocol: Option<String>,
-    },
-    ClassicLoadBalancer {
-        name: String,
-    },
-}
-
-/// The replies of a reachable protocol that the network ACL's outbound entries do not let out in full.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReturnTraffic {
-    pub acl: String,
-    pub family: Family,
-    pub protocol: u8,
-    /// The part of the ephemeral ports (1024-65535) the replies may use.
-    pub allowed: TrafficSet,
-    /// The outbound entries that stop the rest.
-    pub denied_by: Vec<AclMatch>,
 }
 
 /// The decision for one task set, before any words.

@@ -3,7 +3,8 @@
 //! from the internet (a network load balancer without security groups admits everything on its
 //! listeners). Listener rules are not examined: a listener counts for every target group of its balancer.
 
-use super::subnet::{admitted, fetch, unreadable_gap};
+use super::evidence::{fetch, unreadable_gap};
+use super::groups::admitted;
 use super::traffic_set::TrafficSet;
 use super::{Evidence, Gap, Hop, StepKind, TaskSetNetwork};
 use crate::network::{Family, Listener, LoadBalancer, NetworkModel, Scheme, TargetGroup, TCP, UDP};

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::network::{
-    AclAction, NetworkModel, Protocol, RouteState, Scheme, TargetKind, Traffic, TCP,
+    AclAction, Destination, NetworkModel, NetworkResource, Protocol, RouteState, Scheme,
+    TargetKind, Traffic, TCP,
 };
 use serde_json::json;
 
