@@ -29,6 +29,7 @@ use super::fields::{at, FieldError, Fields};
 use crate::arn;
 use crate::network::{Cidr, Place, ResourceKind};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// An element that cannot be used at all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -63,9 +64,23 @@ pub enum NetworkRecordError {
 }
 
 /// One element with every key's first letter upper-cased, and the keys that were found in two cases.
-pub(crate) struct Record {
-    value: Value,
+/// Borrowed as it is when every key already starts upper-case (the CLI's output), so the common case
+/// copies nothing.
+pub(crate) struct Record<'v> {
+    value: Cow<'v, Value>,
     clashes: Vec<String>,
+}
+
+fn starts_lower(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+fn is_pascal(v: &Value) -> bool {
+    match v {
+        Value::Object(map) => map.iter().all(|(k, x)| !starts_lower(k) && is_pascal(x)),
+        Value::Array(items) => items.iter().all(is_pascal),
+        _ => true,
+    }
 }
 
 fn upper_first(key: &str) -> String {
@@ -82,16 +97,21 @@ fn pascal(v: &Value, path: &str, clashes: &mut Vec<String>) -> Value {
             let mut out = Map::new();
             for (k, x) in map {
                 let key = upper_first(k);
-                let here = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
+                let here = || {
+                    if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    }
                 };
                 if out.contains_key(&key) {
-                    clashes.push(here);
+                    clashes.push(here());
                     continue;
                 }
-                let x = pascal(x, &here, clashes);
+                let x = match x {
+                    Value::Object(_) | Value::Array(_) => pascal(x, &here(), clashes),
+                    scalar => scalar.clone(),
+                };
                 out.insert(key, x);
             }
             Value::Object(out)
@@ -103,7 +123,7 @@ fn pascal(v: &Value, path: &str, clashes: &mut Vec<String>) -> Value {
     }
 }
 
-pub(crate) fn open(v: &Value, kind: ResourceKind) -> Result<Record, NetworkRecordError> {
+pub(crate) fn open(v: &Value, kind: ResourceKind) -> Result<Record<'_>, NetworkRecordError> {
     if !v.is_object() {
         return Err(NetworkRecordError::NotAnObject {
             kind,
@@ -111,11 +131,15 @@ pub(crate) fn open(v: &Value, kind: ResourceKind) -> Result<Record, NetworkRecor
         });
     }
     let mut clashes = Vec::new();
-    let value = pascal(v, "", &mut clashes);
+    let value = if is_pascal(v) {
+        Cow::Borrowed(v)
+    } else {
+        Cow::Owned(pascal(v, "", &mut clashes))
+    };
     Ok(Record { value, clashes })
 }
 
-impl Record {
+impl Record<'_> {
     pub(crate) fn value(&self) -> &Value {
         &self.value
     }
@@ -261,7 +285,7 @@ pub(crate) fn cidr_at(f: &mut Fields<'_>, key: &'static str, needed: bool) -> Op
 /// The fields that could not be read, for the resource's `unreadable`, and the flags for the caller.
 pub(crate) fn finish(
     f: Fields<'_>,
-    record: &Record,
+    record: &Record<'_>,
     mut notes: Vec<String>,
     id: &str,
 ) -> (Vec<String>, Flags) {
