@@ -33,6 +33,7 @@ struct Index {
     main_tables_of_vpc: BTreeMap<String, BTreeSet<String>>,
     acls_of_subnet: BTreeMap<String, BTreeSet<String>>,
     default_acls_of_vpc: BTreeMap<String, BTreeSet<String>>,
+    default_groups_of_vpc: BTreeMap<String, BTreeSet<String>>,
     listeners_of_load_balancer: BTreeMap<String, BTreeSet<String>>,
 }
 
@@ -172,6 +173,9 @@ impl NetworkModel {
 
     pub fn insert_security_group(&mut self, g: SecurityGroup) {
         self.note_own_place(ResourceKind::SecurityGroup, &g.account, &g.region);
+        if let (Some("default"), Some(vpc)) = (g.name.as_deref(), &g.vpc) {
+            add(&mut self.index.default_groups_of_vpc, vpc, &g.id);
+        }
         let kind = ResourceKind::SecurityGroup;
         keep(
             &mut self.security_groups,
@@ -333,6 +337,12 @@ impl NetworkModel {
     /// The VPC's default network ACLs (one, unless the evidence contradicts itself).
     pub fn default_network_acls(&self, vpc: &str) -> &BTreeSet<String> {
         ids(&self.index.default_acls_of_vpc, vpc)
+    }
+
+    /// The VPC's default security groups (named `default`; one, unless the evidence contradicts itself):
+    /// the group of a task set that names none.
+    pub fn default_security_groups(&self, vpc: &str) -> &BTreeSet<String> {
+        ids(&self.index.default_groups_of_vpc, vpc)
     }
 
     /// The listeners of a load balancer, by ARN.

@@ -62,6 +62,11 @@ pub enum Gap {
         vpc: String,
         place_described: bool,
     },
+    /// The task set names no security group, so its VPC's default group applies, and it is not described.
+    NoDefaultSecurityGroup {
+        vpc: String,
+        place_described: bool,
+    },
     RouteState {
         table: String,
         family: Family,

@@ -6,11 +6,13 @@
 
 use super::acl::{evaluate_acl, return_traffic};
 use super::evidence::{fetch, one_of, unreadable_gap};
-use super::groups::{admitted, slot};
+use super::groups::{admitted, slot, Admitted};
 use super::traffic_set::TrafficSet;
 use super::{Evidence, Gap, Hop, Reachability, ReturnTraffic, StepKind, TaskSetNetwork};
 use crate::model::AssignPublicIp;
-use crate::network::{Family, NetworkModel, Route, RouteState, RouteTable, Subnet, TargetKind};
+use crate::network::{
+    Family, NetworkModel, ResourceKind, Route, RouteState, RouteTable, Subnet, TargetKind,
+};
 
 /// How exposed one subnet is, most exposed first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -193,6 +195,10 @@ fn routed(
         ),
     ];
     let mut view = filtered(model, task_set, subnet, vpc, &open, &mut hops);
+    if !gaps.is_empty() && view.level != Level::Direct {
+        // The family that could not be told may be the open one.
+        view.level = Level::Unknown;
+    }
     view.gaps.extend(gaps);
     view.hops = hops;
     view
@@ -259,6 +265,45 @@ fn closed(
     }
 }
 
+/// What the task set's security groups admit; a task set that names none has its VPC's default group.
+fn task_set_groups(
+    model: &NetworkModel,
+    task_set: &TaskSetNetwork,
+    (subnet, vpc): (&str, &str),
+    open: &[Family],
+) -> Admitted {
+    if !task_set.security_groups.is_empty() {
+        return admitted(
+            model,
+            task_set,
+            &task_set.security_groups,
+            (subnet, Some(vpc)),
+            open,
+        );
+    }
+    let defaults: Vec<String> = model.default_security_groups(vpc).iter().cloned().collect();
+    let mut groups = admitted(model, task_set, &defaults, (subnet, Some(vpc)), open);
+    let gap = match defaults.len() {
+        1 => return groups,
+        0 => Gap::NoDefaultSecurityGroup {
+            vpc: vpc.to_string(),
+            place_described: model.describes(
+                ResourceKind::SecurityGroup,
+                &task_set.account,
+                &task_set.region,
+            ),
+        },
+        _ => Gap::SeveralDefaults {
+            kind: ResourceKind::SecurityGroup,
+            vpc: vpc.to_string(),
+            ids: defaults,
+        },
+    };
+    groups.gaps.push(gap);
+    groups.maybe = [TrafficSet::everything(), TrafficSet::everything()];
+    groups
+}
+
 /// A route in and a public address: the network ACL and the security groups decide.
 fn filtered(
     model: &NetworkModel,
@@ -269,13 +314,7 @@ fn filtered(
     hops: &mut Vec<Hop>,
 ) -> SubnetView {
     let id = subnet.id.as_str();
-    let groups = admitted(
-        model,
-        task_set,
-        &task_set.security_groups,
-        (id, Some(vpc)),
-        open,
-    );
+    let groups = task_set_groups(model, task_set, (id, vpc), open);
     let acls = (
         model.network_acls_of_subnet(id),
         model.default_network_acls(vpc),

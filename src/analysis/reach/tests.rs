@@ -547,3 +547,27 @@ fn task_sets_that_say_too_little() {
         Some("subnet subnet-0a1b2c3d4e5f60012 is in eu-west-1, the task set in us-east-1: the inputs contradict each other")
     );
 }
+
+#[test]
+fn a_task_set_without_groups_has_its_vpcs_default_group() {
+    let (model, mut task_set) = scenario("main-table-fallback");
+    task_set.security_groups.clear();
+    let r = reachability(&model, &task_set);
+    assert_eq!(r.value, Reachability::Unknown);
+    assert_eq!(
+        r.reason.as_deref(),
+        Some("the task set names no security group, so the default security group of vpc-0a1b2c3d4e5f60001 applies, and no input describes it")
+    );
+    let (model, mut task_set) = scenario_patched("main-table-fallback", &|stem, v| {
+        if stem == "describe-security-groups" {
+            v["SecurityGroups"][0]["GroupName"] = "default".into();
+        }
+        true
+    });
+    task_set.security_groups.clear();
+    let r = reachability(&model, &task_set);
+    assert_eq!(r.value, Reachability::Direct);
+    assert!(r
+        .path_words
+        .contains("sg-0a1b2c3d4e5f60041 tcp/443 from 0.0.0.0/0"));
+}

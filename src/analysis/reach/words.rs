@@ -262,6 +262,14 @@ fn gap(g: &Gap, d: &Decision) -> String {
                 kind.as_str()
             )
         }
+        Gap::NoDefaultSecurityGroup { vpc, place_described } => {
+            let give = if *place_described {
+                String::new()
+            } else {
+                format!(" (give `{}` output for {place})", ResourceKind::SecurityGroup.command())
+            };
+            format!("the task set names no security group, so the default security group of {vpc} applies, and no input describes it{give}")
+        }
         Gap::RouteState { table, family, state } => format!(
             "route table {table}: the {} route to the internet gateway has state {}",
             family.every_address(),
