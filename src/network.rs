@@ -87,9 +87,16 @@ fn keep<T: Ord>(
 }
 
 fn add(map: &mut BTreeMap<String, BTreeSet<String>>, key: &str, id: &str) {
-    map.entry(key.to_string())
-        .or_default()
-        .insert(id.to_string());
+    match map.get_mut(key) {
+        Some(ids) => {
+            if !ids.contains(id) {
+                ids.insert(id.to_string());
+            }
+        }
+        None => {
+            map.insert(key.to_string(), BTreeSet::from([id.to_string()]));
+        }
+    }
 }
 
 impl NetworkModel {
@@ -132,11 +139,19 @@ impl NetworkModel {
         account: &Option<String>,
         region: &Option<String>,
     ) {
-        let place = Place {
-            account: account.clone(),
-            region: region.clone(),
-        };
-        self.note_described(kind, place);
+        // Every resource of a dump shares one place: look before copying it.
+        let known = self.described.get(&kind).is_some_and(|places| {
+            places
+                .iter()
+                .any(|p| p.account == *account && p.region == *region)
+        });
+        if !known {
+            let place = Place {
+                account: account.clone(),
+                region: region.clone(),
+            };
+            self.note_described(kind, place);
+        }
     }
 
     pub fn insert_subnet(&mut self, s: Subnet) {

@@ -188,14 +188,26 @@ pub(crate) fn place_of(
     (account, arn_region.or_else(|| place.region.clone()))
 }
 
-/// The elements of a list field, each with its path (`Routes[2]`); a field that is not a list is flagged.
-pub(crate) fn elements<'v>(f: &mut Fields<'v>, key: &str) -> Vec<(String, &'v Value)> {
+/// Where an element sits in its record (`Routes[2]`); said only when there is a problem to name.
+pub(crate) struct At<'k> {
+    key: &'k str,
+    index: usize,
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.key, self.index)
+    }
+}
+
+/// The elements of a list field, each with where it sits; a field that is not a list is flagged.
+pub(crate) fn elements<'v, 'k>(f: &mut Fields<'v>, key: &'k str) -> Vec<(At<'k>, &'v Value)> {
     match at(f.value(), &[key]) {
         None => Vec::new(),
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| (format!("{key}[{i}]"), v))
+            .map(|(index, v)| (At { key, index }, v))
             .collect(),
         Some(other) => {
             f.flag(FieldError::WrongType {
@@ -249,10 +261,15 @@ fn within(prefix: &str, e: FieldError) -> FieldError {
     }
 }
 
-/// Adds the problems of an element's reader to its record's, named by the element's path.
-pub(crate) fn absorb_within(parent: &mut Fields<'_>, prefix: &str, child: Fields<'_>) {
-    for p in child.into_problems() {
-        parent.flag(within(prefix, p));
+/// Adds the problems of an element's reader to its record's, named by where the element sits.
+pub(crate) fn absorb_within(parent: &mut Fields<'_>, at: &At<'_>, child: Fields<'_>) {
+    let problems = child.into_problems();
+    if problems.is_empty() {
+        return;
+    }
+    let prefix = at.to_string();
+    for p in problems {
+        parent.flag(within(&prefix, p));
     }
 }
 

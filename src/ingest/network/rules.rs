@@ -135,7 +135,7 @@ fn ranges(e: &mut Fields<'_>, key: &str, field: &'static str, out: &mut Vec<Cidr
             match Cidr::parse(text) {
                 Some(c) => out.push(c),
                 None => e.flag(FieldError::Invalid {
-                    field: path,
+                    field: path.to_string(),
                     value: text.clone(),
                     expected: "an address range (CIDR)",
                 }),
