@@ -183,6 +183,18 @@ pub fn service_key(service_arn: &str, cluster_from_elsewhere: Option<&str>) -> O
     })
 }
 
+/// The region and account an ARN of any service names (`arn:aws:ec2:eu-west-1:111122223333:subnet/…`),
+/// each `None` when the ARN leaves it empty (S3, IAM) or the text is not an ARN.
+pub fn region_and_account(arn: &str) -> (Option<String>, Option<String>) {
+    match split_arn(arn) {
+        Some(p) => (
+            (!p.region.is_empty()).then(|| p.region.to_string()),
+            (!p.account_id.is_empty()).then(|| p.account_id.to_string()),
+        ),
+        None => (None, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,5 +275,18 @@ mod tests {
             Some("checkout")
         );
         assert_eq!(cluster_name("checkout"), None);
+    }
+
+    #[test]
+    fn region_and_account_of_any_arn() {
+        assert_eq!(
+            region_and_account("arn:aws:ec2:us-east-1:111122223333:subnet/subnet-8EXAMPLE"),
+            (
+                Some("us-east-1".to_string()),
+                Some("111122223333".to_string())
+            )
+        );
+        assert_eq!(region_and_account("arn:aws:s3:::bucket"), (None, None));
+        assert_eq!(region_and_account("subnet-8EXAMPLE"), (None, None));
     }
 }

@@ -9,8 +9,8 @@
 //! `render` (templates, CSV, JSON, XLSX, in memory) → `manifest` (hashes of it all) → `pack` (atomic write)
 //! → `signature` (an OpenSSH signature of the manifest, written into a pack that verifies, and checked).
 //!
-//! Leaves any stage may use: `model`, `arn`, `time`, `period`, `catalog`, `digest`, `escape`, `json`,
-//! `safe_fs`. On top: `cli` (arguments) and `app` (the commands: a validated plan, then the stages).
+//! Leaves any stage may use: `model`, `network`, `arn`, `time`, `period`, `catalog`, `digest`, `escape`,
+//! `json`, `safe_fs`. On top: `cli` (arguments) and `app` (the commands: a validated plan, then the stages).
 
 // Leaves.
 pub mod arn;
@@ -19,6 +19,7 @@ pub mod digest;
 pub mod escape;
 pub mod json;
 pub mod model;
+pub mod network;
 pub mod period;
 pub mod safe_fs;
 pub mod time;

@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod coverage;
 pub mod exceptions;
 pub mod history;
+pub mod reach;
 pub mod remediation;
 
 use crate::catalog::Catalog;

@@ -24,6 +24,16 @@ pub enum FieldError {
     NotWhole { field: String, value: String },
     #[error("{field}: {cause}")]
     Time { field: String, cause: TimeError },
+    /// A field the record cannot be used without, or a list element that lacks its only purpose.
+    #[error("{field}: no {what}")]
+    Missing { field: String, what: &'static str },
+    /// A value of the right type that means nothing here (`"10.0.0.0/33"` where a CIDR belongs).
+    #[error("{field} is {value:?}, expected {expected}")]
+    Invalid {
+        field: String,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 impl FieldError {
@@ -33,7 +43,9 @@ impl FieldError {
             FieldError::WrongType { field, .. }
             | FieldError::NotStrings { field, .. }
             | FieldError::NotWhole { field, .. }
-            | FieldError::Time { field, .. } => field,
+            | FieldError::Time { field, .. }
+            | FieldError::Missing { field, .. }
+            | FieldError::Invalid { field, .. } => field,
         }
     }
 }
@@ -189,6 +201,21 @@ impl<'v> Fields<'v> {
         }
     }
 
+    /// An optional true/false field (`Main`, `Egress`, `IsDefault`).
+    pub fn bool(&mut self, path: &[&str]) -> Option<bool> {
+        match at(self.value, path)? {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.flag(FieldError::WrongType {
+                    field: name(path),
+                    found: crate::json::kind(other),
+                    expected: "true or false",
+                });
+                None
+            }
+        }
+    }
+
     /// The problems so far, oldest first.
     pub fn problems(&self) -> &[FieldError] {
         &self.problems
@@ -225,8 +252,7 @@ mod tests {
 
     #[test]
     fn problems_name_the_field_and_read_as_absent() {
-        let v =
-            json!({"a": {"b": 3}, "l": ["x", 1], "t": "yesterday", "n": 1.5, "s": "ok", "z": null});
+        let v = json!({"a": {"b": 3}, "l": ["x", 1], "t": "yesterday", "n": 1.5, "s": "ok", "z": null, "b": "yes"});
         let mut f = Fields::of(&v);
         assert_eq!(f.str(&["a", "b"]), None);
         assert_eq!(f.list(&["l"]), Vec::<String>::new());
@@ -235,6 +261,7 @@ mod tests {
         assert_eq!(f.str(&["s"]), Some("ok"));
         assert_eq!(f.str(&["z"]), None);
         assert_eq!(f.str(&["missing"]), None);
+        assert_eq!(f.bool(&["b"]), None);
         let messages: Vec<String> = f.problems().iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,
@@ -243,6 +270,7 @@ mod tests {
                 "l holds a number, expected strings",
                 "t: timestamp \"yesterday\" is not RFC 3339 / ISO 8601",
                 "n is 1.5, expected a whole number",
+                "b is a string, expected true or false",
             ]
         );
         assert_eq!(f.problems()[2].field(), "t");

@@ -12,6 +12,7 @@ pub mod config;
 pub mod ecs;
 pub mod fields;
 pub mod files;
+pub mod network;
 pub mod ocsf;
 pub mod parallel;
 pub mod problem;

@@ -6,6 +6,16 @@
 
 use super::fields::FieldError;
 
+/// What reading a record noticed beside the values it kept (the network readers return it with each
+/// resource; findings and task sets carry theirs as `flags` in words).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Flags {
+    /// Values kept verbatim that this tool does not know (an unknown state, say), in words.
+    pub notes: Vec<String>,
+    /// Fields that could not be read (wrong type, not a date, …), in reading order.
+    pub unreadable: Vec<FieldError>,
+}
+
 /// A record that cannot be used at all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RecordError {
