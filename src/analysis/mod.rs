@@ -108,7 +108,13 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
     let register = plan.register.as_deref().unwrap_or_default();
     let exceptions = exceptions::evaluate(&rows, register, &as_of);
     let remediation = remediation::plan(&rows, &ingested.inventory);
-    let history = history::build(&all_copies, &rows, &period, &as_of);
+    let history = history::build(
+        &all_copies,
+        &ingested.inventory.config_timeline,
+        &rows,
+        &period,
+        &as_of,
+    );
     let baseline = plan
         .previous
         .as_ref()

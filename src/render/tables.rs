@@ -463,6 +463,7 @@ pub fn history(h: &History) -> Table {
             "snapshots_seen",
             "account_id",
             "time_to_remediate_days",
+            "dated_by",
         ],
         rows: h
             .timelines
@@ -477,6 +478,7 @@ pub fn history(h: &History) -> Table {
                     Cell::Int(t.snapshots_seen as u64),
                     Cell::Text(t.account_id.clone()),
                     Cell::OptInt(t.time_to_remediate_days),
+                    Cell::Text(t.source.as_str().to_string()),
                 ]
             })
             .collect(),
