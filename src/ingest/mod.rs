@@ -138,6 +138,10 @@ pub struct InputReport {
     /// task sets, services and failures that could be read. Findings of other controls are read and
     /// counted, not used.
     pub records_used: u64,
+    /// For a file of findings (any control): the newest time the service stamped on any of its records,
+    /// which dates the export it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(flatten)]
     pub status: InputStatus,
     /// Threads the file was split across (1 when read sequentially). Never written into a pack.
@@ -161,6 +165,7 @@ impl InputReport {
             other_records: 0,
             problems: Vec::new(),
             records_used: 0,
+            exported_at: None,
             status,
             threads: 1,
         }
@@ -476,11 +481,21 @@ fn read_file(
         }));
     }
     collector.date_the_export();
-    let kind = describe_kind(&shapes, &collector);
-    // A Config snapshot or an advanced query lists every resource of the accounts and regions it holds.
-    let config_complete = shapes
-        .iter()
-        .any(|s| s.holds(List::Results) || s.has_member("configSnapshotId"));
+    let mut kind = describe_kind(&shapes, &collector);
+    // A Config snapshot or an advanced query lists every resource of the accounts and regions it holds. A
+    // snapshot says so by its `configSnapshotId`, or, where that is missing (AWS's own documented example
+    // has none), by the name Config gives the file in S3.
+    let named_snapshot = named_config_snapshot(&source.display())
+        && shapes.iter().any(|s| s.holds(List::ConfigurationItems));
+    if named_snapshot {
+        if let Some(rest) = kind.strip_prefix("config-history") {
+            kind = format!("config-snapshot{rest}");
+        }
+    }
+    let config_complete = named_snapshot
+        || shapes
+            .iter()
+            .any(|s| s.holds(List::Results) || s.has_member("configSnapshotId"));
     let (sha256, size) = digest
         .finish(source)
         .map_err(|e| Located::nowhere(InputProblem::Io(e)))?;
@@ -493,6 +508,13 @@ fn read_file(
         threads: 1,
         config_complete,
     })
+}
+
+/// AWS Config names the snapshot files it delivers to S3
+/// `ACCOUNT_Config_REGION_ConfigSnapshot_YYYYMMDDTHHMMSSZ_ID.json.gz`.
+fn named_config_snapshot(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.contains("_Config_") && name.contains("_ConfigSnapshot_")
 }
 
 /// Where and what from a serde_json error, without serde_json's own " at line N column M" suffix.
@@ -612,7 +634,11 @@ fn describe_kind(shapes: &[Shape], c: &collect::FileCollector) -> String {
     let per_type: Vec<String> = c
         .config_types
         .iter()
-        .map(|(t, n)| format!("{t} {n}"))
+        .map(|(t, n)| match t.as_str() {
+            // A query that did not select resourceType.
+            "" => format!("resourceType not given {n}"),
+            t => format!("{t} {n}"),
+        })
         .collect();
     format!("{text} ({})", per_type.join(", "))
 }
@@ -661,6 +687,7 @@ fn merge(
     report.services = c.services_read;
     report.failures = c.failures_read;
     report.records_used = c.used();
+    report.exported_at = c.newest_stamp.filter(|_| c.findings_read > 0);
     out.newest_stamp = out.newest_stamp.max(c.newest_stamp);
     let read_nothing = c.records_read() == 0;
     let inv = &mut out.inventory;

@@ -42,6 +42,13 @@ pub fn exposed_on(points: &[ConfigPoint], day: NaiveDate) -> bool {
         .any(|(start, end)| *start <= day && end.is_none_or(|e| day < e))
 }
 
+/// Whether Config recorded the task set deleted on or before `day`.
+pub fn deleted_by(points: &[ConfigPoint], day: NaiveDate) -> bool {
+    points
+        .iter()
+        .any(|p| p.exposure == Exposure::Deleted && p.captured_at.date_naive() <= day)
+}
+
 /// The timeline of one task set from its Config captures (oldest first).
 pub fn timeline(
     arn: &str,

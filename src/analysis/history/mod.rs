@@ -304,20 +304,34 @@ fn oldest_open(rows: &[Row], timelines: &[Timeline], as_of: NaiveDate) -> Option
 /// Where Config and the exports both date a task set, Config's exact window is used, unless an export saw it
 /// exposed on a day Config says it was not (Config started recording late, or missed a change): evidence of
 /// exposure is never overruled by a second source. Exports only bracket a fix (up to the next export), so
-/// their longer count alone is no contradiction.
+/// their longer count alone is no contradiction, and neither is a FAILED finding exported after Config
+/// recorded the deletion: Security Hub archives the findings of a deleted resource only later.
 fn choose(
     points: &[ConfigPoint],
     states: &[(NaiveDate, State)],
     from_config: Timeline,
     from_exports: Timeline,
 ) -> Timeline {
-    let contradicted = states
-        .iter()
-        .any(|(day, s)| *s == State::Exposed && !config::exposed_on(points, *day));
-    if contradicted {
-        from_exports
-    } else {
-        from_config
+    let contradicted = states.iter().any(|(day, s)| {
+        *s == State::Exposed
+            && !config::exposed_on(points, *day)
+            && !config::deleted_by(points, *day)
+    });
+    // Security Hub observed the failure before Config's first capture: Config started recording late.
+    let earlier = match (from_exports.exposed_since, points.first()) {
+        (Some(since), Some(first)) => since < first.captured_at.date_naive(),
+        _ => false,
+    };
+    if contradicted || earlier {
+        return from_exports;
+    }
+    // Config captures only changes: an export that saw the exposure still open is the later sighting.
+    let last_export = from_exports
+        .last_seen_exposed
+        .filter(|d| !config::deleted_by(points, *d));
+    Timeline {
+        last_seen_exposed: from_config.last_seen_exposed.max(last_export),
+        ..from_config
     }
 }
 
