@@ -92,6 +92,20 @@ fn outcome_map(counts: &[u64]) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// The days the exports were taken: the days that date ECS.16 findings (history's snapshots) and the day of
+/// every findings file read, whatever its controls, so an export without a task set still shows its date.
+fn export_dates(an: &Analysis) -> Vec<String> {
+    let files = an.inputs.iter().filter_map(|i| i.exported_at);
+    let days: std::collections::BTreeSet<chrono::NaiveDate> = an
+        .history
+        .snapshots
+        .iter()
+        .copied()
+        .chain(files.map(|t| t.date_naive()))
+        .collect();
+    days.iter().map(|d| d.to_string()).collect()
+}
+
 pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
     let a = &an.aggregates;
     Summary {
@@ -121,7 +135,7 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
             .map(|c| (c.code.clone(), c.count))
             .collect(),
         exports: an.inputs.iter().filter(|i| i.findings_read > 0).count() as u64,
-        export_dates: an.history.snapshots.iter().map(|d| d.to_string()).collect(),
+        export_dates: export_dates(an),
         exposed_during_period: an.history.exposed_during_period,
         fixed_during_period: an.history.fixed_during_period,
         oldest_open_exposure: an.history.oldest_open_exposure.clone(),
@@ -260,7 +274,7 @@ fn tabular_files(
     sheet(
         "Task sets",
         "data/task_sets.csv",
-        tables::task_sets(a.inventory.task_sets.values(), &a.inputs),
+        tables::task_sets(&a.inventory, &a.inputs),
     )?;
     sheet(
         "Exceptions",

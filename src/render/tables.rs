@@ -9,7 +9,7 @@ use crate::analysis::exceptions::ExceptionRow;
 use crate::analysis::history::History;
 use crate::escape::spreadsheet_cell;
 use crate::ingest::InputReport;
-use crate::model::{Finding, TaskSet};
+use crate::model::{Finding, Inventory, TaskSet};
 use crate::period::Period;
 use crate::reconcile::{Outcome, Row};
 use crate::time::format_opt;
@@ -231,13 +231,19 @@ pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
     }
 }
 
-pub fn task_sets<'a>(
-    task_sets: impl IntoIterator<Item = &'a TaskSet>,
-    inputs: &[InputReport],
-) -> Table {
+/// Every description of every task set: the one the reconciliation uses (`current`, the newest `updatedAt`)
+/// and, under it, the older ones other dumps gave (`superseded`, newest first), kept as history.
+pub fn task_sets(inv: &Inventory, inputs: &[InputReport]) -> Table {
+    let rows = inv.task_sets.values().flat_map(|current| {
+        let older = inv.earlier.get(&current.arn).into_iter().flatten();
+        let mut older: Vec<&TaskSet> = older.collect();
+        older.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+        std::iter::once((current, "current")).chain(older.into_iter().map(|t| (t, "superseded")))
+    });
     Table {
         header: vec![
             "task_set_arn",
+            "description",
             "id",
             "account_id",
             "region",
@@ -258,11 +264,11 @@ pub fn task_sets<'a>(
             "record_problems",
             "source_file",
         ],
-        rows: task_sets
-            .into_iter()
-            .map(|ts| {
+        rows: rows
+            .map(|(ts, description)| {
                 vec![
                     t(&ts.arn),
+                    t(description),
                     t(&ts.id),
                     t(&ts.account_id),
                     t(&ts.region),
@@ -425,6 +431,7 @@ pub fn inputs(inputs: &[InputReport]) -> Table {
             "ecs16_findings",
             "task_sets",
             "problems",
+            "exported_at",
         ],
         rows: inputs
             .iter()
@@ -445,6 +452,7 @@ pub fn inputs(inputs: &[InputReport]) -> Table {
                         .map(|p| format!("record {}: {}", p.record, p.message))
                         .collect::<Vec<_>>()
                         .join("\n")),
+                    Cell::Time(i.exported_at),
                 ]
             })
             .collect(),
@@ -463,7 +471,7 @@ pub fn history(h: &History) -> Table {
             "snapshots_seen",
             "account_id",
             "time_to_remediate_days",
-            "dated_by",
+            "source",
         ],
         rows: h
             .timelines
