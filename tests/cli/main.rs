@@ -15,6 +15,7 @@ mod history;
 mod hostile;
 mod html;
 mod integrity;
+mod inventory;
 mod outcomes;
 mod panics;
 mod parallel;
