@@ -1,0 +1,133 @@
+//! `query`: the SQL it prints is pinned byte for byte.
+//!
+//! `tests/golden/query/` holds the three Athena outputs (`--ddl`, the SELECT, the UNLOAD) for each source
+//! and the AWS Config query. Re-bless on purpose, as for the samples' pack, after a change meant to alter
+//! the SQL, and commit the changed files on their own saying why:
+//!
+//! ```sh
+//! ECS16_BLESS=1 cargo test --locked golden
+//! ```
+
+use crate::support::*;
+use std::fs;
+use std::path::PathBuf;
+
+const FIREHOSE: &[&str] = &[
+    "query",
+    "--engine",
+    "athena",
+    "--source",
+    "firehose",
+    "--table",
+    "security.findings_raw",
+];
+const SECURITY_LAKE: &[&str] = &[
+    "query",
+    "--engine",
+    "athena",
+    "--source",
+    "security-lake",
+    "--table",
+    "amazon_security_lake_glue_db_us_east_1.amazon_security_lake_table_us_east_1_sh_findings_2_0",
+];
+
+/// Each golden file and the arguments that print it.
+fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
+    let with = |base: &[&'static str], extra: &[&'static str]| -> Vec<&'static str> {
+        base.iter().chain(extra).copied().collect()
+    };
+    vec![
+        ("firehose-ddl.sql", with(FIREHOSE, &["--ddl"])),
+        (
+            "firehose-select.sql",
+            with(FIREHOSE, &["--period", "2026-Q3"]),
+        ),
+        (
+            "firehose-unload.sql",
+            with(
+                FIREHOSE,
+                &[
+                    "--period",
+                    "2026-Q3",
+                    "--unload",
+                    "s3://ecs16-results/firehose/2026-q3/",
+                ],
+            ),
+        ),
+        ("security-lake-ddl.sql", with(SECURITY_LAKE, &["--ddl"])),
+        (
+            "security-lake-select.sql",
+            with(SECURITY_LAKE, &["--period", "2026-Q3"]),
+        ),
+        (
+            // The same period spelled as days: the same bounds as 2026-Q3.
+            "security-lake-unload.sql",
+            with(
+                SECURITY_LAKE,
+                &[
+                    "--from",
+                    "2026-07-01",
+                    "--to",
+                    "2026-09-30",
+                    "--unload",
+                    "s3://ecs16-results/security-lake/2026-q3/",
+                ],
+            ),
+        ),
+        ("config.sql", vec!["query", "--engine", "config"]),
+    ]
+}
+
+fn golden_dir() -> PathBuf {
+    repo().join("tests/golden/query")
+}
+
+#[test]
+fn the_printed_sql_matches_the_golden_files() {
+    let bless = std::env::var_os("ECS16_BLESS").is_some();
+    let mut differences = Vec::new();
+    for (name, args) in cases() {
+        let o = bin().args(&args).output().expect("the binary runs");
+        assert_exit(&o, 0);
+        assert!(o.stderr.is_empty(), "{name}: {}", stderr(&o));
+        let path = golden_dir().join(name);
+        if bless {
+            fs::create_dir_all(golden_dir()).unwrap();
+            fs::write(&path, &o.stdout).unwrap();
+            continue;
+        }
+        match fs::read(&path) {
+            Ok(want) if want == o.stdout => {}
+            Ok(want) => differences.push(format!(
+                "{name} (ecs16-evidence {}):\n--- golden\n{}--- now\n{}",
+                args.join(" "),
+                String::from_utf8_lossy(&want),
+                stdout(&o)
+            )),
+            Err(_) => differences.push(format!("{name}: no golden copy")),
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "the SQL differs from tests/golden/query (re-bless on purpose with \
+         `ECS16_BLESS=1 cargo test --locked golden`):\n{}",
+        differences.join("\n")
+    );
+}
+
+#[test]
+fn the_quarter_and_its_days_print_the_same_select() {
+    let quarter = bin()
+        .args(FIREHOSE)
+        .args(["--period", "2026-Q4"])
+        .output()
+        .unwrap();
+    let days = bin()
+        .args(FIREHOSE)
+        .args(["--from", "2026-10-01", "--to", "2026-12-31"])
+        .output()
+        .unwrap();
+    assert_exit(&quarter, 0);
+    assert_eq!(quarter.stdout, days.stdout);
+    assert!(stdout(&quarter).contains("WHERE dt BETWEEN '2026/09/30/23' AND '2027/01/01/23'"));
+}
