@@ -1,4 +1,4 @@
-//! `query`: the SQL it prints is pinned byte for byte.
+//! `query`: the SQL it prints is pinned byte for byte, and the Athena SQL is run, transpiled, on DuckDB.
 //!
 //! `tests/golden/query/` holds the three Athena outputs (`--ddl`, the SELECT, the UNLOAD) for each source
 //! and the AWS Config query. Re-bless on purpose, as for the samples' pack, after a change meant to alter
@@ -7,10 +7,15 @@
 //! ```sh
 //! ECS16_BLESS=1 cargo test --locked golden
 //! ```
+//!
+//! The round trip (`scripts/athena-roundtrip.py`) needs python3 with duckdb and sqlglot. Without them it
+//! says `skipped: …` and passes, unless `ECS16_REQUIRE_PYTHON=1` (which `.ci/run` sets): then it fails.
 
 use crate::support::*;
 use std::fs;
+use std::io::Write;
 use std::path::PathBuf;
+use std::process::Command;
 
 const FIREHOSE: &[&str] = &[
     "query",
@@ -130,4 +135,61 @@ fn the_quarter_and_its_days_print_the_same_select() {
     assert_exit(&quarter, 0);
     assert_eq!(quarter.stdout, days.stdout);
     assert!(stdout(&quarter).contains("WHERE dt BETWEEN '2026/09/30/23' AND '2027/01/01/23'"));
+}
+
+/// True when `python3` can import both modules the round trip needs.
+fn python_with_duckdb_and_sqlglot() -> bool {
+    Command::new("python3")
+        .args(["-c", "import duckdb, sqlglot"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_athena_sql_selects_exactly_the_period_s_ecs16_records_on_duckdb() {
+    if !python_with_duckdb_and_sqlglot() {
+        let message =
+            "skipped: python3 with duckdb and sqlglot not installed (pip install duckdb sqlglot)";
+        assert!(
+            std::env::var_os("ECS16_REQUIRE_PYTHON").is_none_or(|v| v != "1"),
+            "ECS16_REQUIRE_PYTHON=1 but {message}"
+        );
+        // Straight to the terminal, past the harness's capture, as the browser tests do.
+        let _ = writeln!(std::io::stderr().lock(), "{message}");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let o = Command::new("python3")
+        .arg(repo().join("scripts/athena-roundtrip.py"))
+        .arg("--bin")
+        .arg(env!("CARGO_BIN_EXE_ecs16-evidence"))
+        .arg("--work")
+        .arg(work.path())
+        .args(["--events", "100000"])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        o.status.success(),
+        "the DuckDB round trip failed:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let figures: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "athena round trip on DuckDB: {figures}"
+    );
+    assert!(figures["events"].as_u64().unwrap() >= 100_000);
+    let ecs16 = figures["ecs16_lines"].as_u64().unwrap();
+    assert!(
+        (1_900..=2_100).contains(&ecs16),
+        "about 2 % ECS.16: {ecs16}"
+    );
+    assert!(figures["firehose_q3_selected"].as_u64().unwrap() > 0);
+    // Period pruning reads about one of the two quarters the archive holds.
+    let (q3, whole) = (
+        figures["bytes_q3"].as_u64().unwrap(),
+        figures["bytes_whole"].as_u64().unwrap(),
+    );
+    assert!(q3 * 10 < whole * 6, "pruned {q3} of {whole} bytes");
 }
