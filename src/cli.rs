@@ -34,8 +34,7 @@ pub enum Command {
     Sign(SignArgs),
     /// Write the built-in templates to a folder, as a starting point for --templates
     Templates(TemplatesArgs),
-    /// Print the SQL that selects the ECS.16 findings where they are stored (Amazon Athena) or lists the
-    /// organisation's task sets (AWS Config); never runs it
+    /// Print the SQL that picks the evidence out of S3 (Amazon Athena) or AWS Config; never runs it
     Query(QueryArgs),
 }
 
