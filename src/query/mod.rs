@@ -28,7 +28,10 @@ pub use config::config_query;
 /// Why a query cannot be written from the values given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
-    #[error("{0:?} is not a table name: use DATABASE.TABLE or TABLE, letters, digits and _ only")]
+    #[error(
+        "{0:?} is not a table name: use DATABASE.TABLE or TABLE, letters, digits and _ only, at most \
+         255 of them each"
+    )]
     NotATable(String),
     #[error(
         "{0:?} is not an S3 folder like s3://bucket/prefix/: a bucket name (a-z, 0-9, . and -), then \
@@ -62,9 +65,11 @@ pub struct Table {
 impl Table {
     pub fn parse(text: &str) -> Result<Table, QueryError> {
         let refuse = || QueryError::NotATable(text.to_string());
+        // 255 is the longest name the Glue Data Catalog (Athena's catalog) accepts.
         let part = |s: &str| {
-            (!s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-                .then(|| s.to_string())
+            ((1..=255).contains(&s.len())
+                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .then(|| s.to_string())
         };
         match text.split_once('.') {
             Some((db, name)) => Ok(Table {

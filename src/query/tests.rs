@@ -18,9 +18,13 @@ fn query(source: Source, unload: Option<&str>) -> String {
 
 #[test]
 fn table_names_are_one_or_two_words_of_letters_digits_and_underscores() {
-    for ok in ["t", "db.t", "DB_1.Table_2", "_x", "2026.x"] {
+    let longest = format!("{0}.{0}", "n".repeat(255));
+    for ok in ["t", "db.t", "DB_1.Table_2", "_x", "2026.x", &longest] {
         assert!(Table::parse(ok).is_ok(), "{ok}");
     }
+    let too_long = "n".repeat(256);
+    assert!(Table::parse(&too_long).is_err());
+    assert!(Table::parse(&format!("db.{too_long}")).is_err());
     for bad in [
         "",
         ".",
@@ -270,4 +274,31 @@ fn the_config_query_names_both_types_and_every_field_the_reader_reads() {
     let q = config_query();
     assert!(!q.contains(" FROM ") && !q.contains(" AS "));
     assert!(q.len() < 4096);
+}
+
+proptest::proptest! {
+    /// Whatever the text, a literal holds it exactly and nothing outside the outer quotes: inside, single
+    /// quotes come only in pairs, and undoing the pairs gives the text back.
+    #[test]
+    fn a_literal_always_holds_its_text_and_nothing_more(text in ".*") {
+        let sql = literal(&text);
+        let inner = &sql[1..sql.len() - 1];
+        proptest::prop_assert!(sql.starts_with('\'') && sql.ends_with('\''));
+        proptest::prop_assert!(!inner.replace("''", "").contains('\''));
+        proptest::prop_assert_eq!(inner.replace("''", "'"), text);
+    }
+
+    /// A name or folder accepted holds none of the characters that could end a quoted value or a
+    /// statement, whatever was tried.
+    #[test]
+    fn accepted_names_and_folders_hold_only_safe_characters(text in "[a-z0-9_./:'\"`;= -]{0,24}") {
+        let unsafe_char = |c: char| "'\"`; \\\n".contains(c);
+        if Table::parse(&text).is_ok() {
+            proptest::prop_assert!(text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'));
+        }
+        let folder = format!("s3://bucket/{text}");
+        if let Ok(f) = S3Folder::parse(&folder) {
+            proptest::prop_assert!(!f.as_str().chars().any(unsafe_char));
+        }
+    }
 }

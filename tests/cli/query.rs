@@ -137,6 +137,54 @@ fn the_quarter_and_its_days_print_the_same_select() {
     assert!(stdout(&quarter).contains("WHERE dt BETWEEN '2026/09/30/23' AND '2027/01/01/23'"));
 }
 
+#[test]
+fn hostile_arguments_are_refused_and_never_reach_the_sql() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let text = |s: &str| OsString::from(s);
+    let hostile: Vec<(&str, OsString)> = vec![
+        ("--table", text("db.t' OR '1'='1")),
+        ("--table", text("db.t;DROP TABLE x")),
+        ("--table", text("db.\"t\"")),
+        ("--table", text("db.t\n--")),
+        ("--table", text("\u{202e}db.t")),
+        ("--table", text(&"a".repeat(256))),
+        ("--table", OsString::from_vec(b"db.t\xff".to_vec())),
+        ("--unload", text("s3://bucket/x') TO 's3://evil/")),
+        ("--unload", text("s3://bucket/x/'--/")),
+        ("--unload", text("s3://bucket/$(id)/")),
+        (
+            "--unload",
+            OsString::from_vec(b"s3://bucket/\xfe/".to_vec()),
+        ),
+        ("--period", text("2026-Q3' OR 1=1")),
+        ("--period", text("99999999999-Q1")),
+        ("--from", text("2026-07-01' --")),
+        ("--from", text("2026-13-01")),
+    ];
+    for (option, value) in hostile {
+        let mut args: Vec<OsString> = ["query", "--engine", "athena", "--source", "firehose"]
+            .map(OsString::from)
+            .to_vec();
+        if option != "--table" {
+            args.extend(["--table", "db.t"].map(OsString::from));
+        }
+        if !["--period", "--from"].contains(&option) {
+            args.extend(["--period", "2026-Q3"].map(OsString::from));
+        }
+        args.push(OsString::from(option));
+        args.push(value.clone());
+        if option == "--from" {
+            args.extend(["--to", "2026-09-30"].map(OsString::from));
+        }
+        let o = bin().args(&args).output().unwrap();
+        let shown: String = format!("{value:?}").chars().take(80).collect();
+        assert_eq!(o.status.code(), Some(2), "{option} {shown}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{option} {shown}: printed SQL");
+        assert!(!stderr(&o).contains("panicked"), "{option} {shown}");
+    }
+}
+
 /// True when `python3` can import both modules the round trip needs.
 fn python_with_duckdb_and_sqlglot() -> bool {
     Command::new("python3")
