@@ -1,6 +1,7 @@
 //! Runs the commands. `report` is the stages in order — plan, analyse (ingest → dedupe → reconcile →
 //! aggregate/history), render, manifest, pack — each handing the next a typed value. `sign` and `verify`
-//! are the `signature` stage (and `manifest::verify`) on a pack already written.
+//! are the `signature` stage (and `manifest::verify`) on a pack already written. `query` runs no stage: it
+//! prints the SQL that selects the evidence where it is stored.
 //!
 //! Exit codes: 0 done; 1 something the user asked to be told about was found (`--fail-on` outcomes, a pack
 //! that fails `verify`, `inspect` with unreadable files); 2 the run could not be done (bad input, bad usage,
@@ -8,6 +9,7 @@
 
 mod inspect;
 pub mod plan;
+mod query;
 
 use crate::analysis::aggregate::Aggregates;
 use crate::analysis::{self, Analysis};
@@ -67,6 +69,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify(args) => verify(&args),
         Command::Sign(args) => sign(&args),
         Command::Templates(args) => templates(&args),
+        Command::Query(args) => query::run(&args),
     }
 }
 

@@ -20,6 +20,7 @@ mod outcomes;
 mod panics;
 mod parallel;
 mod pixels;
+mod query;
 mod sacred;
 mod samples;
 mod shapes;
