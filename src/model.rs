@@ -296,8 +296,20 @@ pub struct Inventory {
     pub config_scopes: BTreeSet<(String, String)>,
     /// Each task set's configurations as AWS Config captured them, oldest first.
     pub config_timeline: BTreeMap<String, Vec<ConfigPoint>>,
-    /// Calls the inventory collection recorded as failed, in words: gaps the report names.
-    pub collection_gaps: Vec<String>,
+    /// Calls the inventory collection recorded as failed: gaps the report names.
+    pub collection_gaps: Vec<CollectionGap>,
+}
+
+/// A call `collect-inventory.sh` recorded as failed in its `collection.json` (throttled past its retries,
+/// AccessDenied, …): what it did not see.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CollectionGap {
+    /// The AWS CLI call, without `aws` (`ecs list-services --cluster …`).
+    pub call: String,
+    pub account_id: String,
+    pub region: String,
+    pub error_code: String,
+    pub message: String,
 }
 
 /// A record that may be an ECS.16 finding but whose task set or status cannot be read: it cannot be placed,

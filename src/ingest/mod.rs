@@ -138,8 +138,9 @@ pub struct InputReport {
     /// task sets, services and failures that could be read. Findings of other controls are read and
     /// counted, not used.
     pub records_used: u64,
-    /// For a file of findings (any control): the newest time the service stamped on any of its records,
-    /// which dates the export it is.
+    /// For a file of findings (any control) or of AWS Config items: the newest time the service stamped on
+    /// any of its records, which dates the export it is. ECS dumps carry no time of their own (a task set's
+    /// `updatedAt` is when it last changed, not when it was described).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(flatten)]
@@ -603,6 +604,13 @@ fn describe_kind(shapes: &[Shape], c: &collect::FileCollector) -> String {
             "securityhub get-findings pages ({} in one file), {findings}",
             shapes.len()
         ),
+        (Shape::Lists { .. }, _, _)
+            if first.has_member("schema")
+                && first.has_member("calls")
+                && first.has_member("accounts") =>
+        {
+            "inventory collection (collect-inventory.sh)".to_string()
+        }
         // The main list decides: task sets or services before the failures beside them.
         (Shape::Lists { lists, .. }, _, _) => lists
             .iter()
@@ -687,7 +695,10 @@ fn merge(
     report.services = c.services_read;
     report.failures = c.failures_read;
     report.records_used = c.used();
-    report.exported_at = c.newest_stamp.filter(|_| c.findings_read > 0);
+    // Files of findings and AWS Config files carry the time their service took them.
+    report.exported_at = c
+        .newest_stamp
+        .filter(|_| c.findings_read > 0 || !c.config_types.is_empty());
     out.newest_stamp = out.newest_stamp.max(c.newest_stamp);
     let read_nothing = c.records_read() == 0;
     let inv = &mut out.inventory;

@@ -6,9 +6,10 @@ use super::FileCollector;
 use crate::arn::{self, ServiceKey};
 use crate::ingest::config::{self, Said};
 use crate::ingest::ecs;
+use crate::ingest::fields::clip;
 use crate::ingest::record::{self, Parsed};
 use crate::ingest::stream::{List, Recognised};
-use crate::model::{ConfigPoint, Exposure, Origin, TaskSet};
+use crate::model::{CollectionGap, ConfigPoint, Exposure, Origin, TaskSet};
 use serde_json::Value;
 
 /// The schema of `collection.json`, written by `scripts/collect-inventory.sh`.
@@ -102,13 +103,22 @@ impl FileCollector {
         }
     }
 
+    /// One element of a `failures` list: an ECS failure (`{"arn", "reason", "detail"}`), or a call the
+    /// collector recorded as failed in `collection.json` (`{"call", "error_code", …}`), which the stream
+    /// hands over the same way, by the list's name.
     pub(super) fn failure_element(&mut self, raw: &str) {
         let origin = self.next_origin();
-        self.failures_read += 1;
         let Some(p) = self.parse_inventory(raw, origin, "failure") else {
+            self.failures_read += 1;
             self.unusable_inventory += 1;
             return;
         };
+        if p.value.get("call").is_some() && p.value.get("arn").is_none() {
+            self.other_records += 1;
+            self.collection_failure(&p.value);
+            return;
+        }
+        self.failures_read += 1;
         match ecs::failure(&p.value) {
             Ok(Some(ecs::Missing::TaskSet(arn, why))) => {
                 self.missing_task_sets.insert(arn, why);
@@ -336,15 +346,7 @@ impl FileCollector {
         self.other_records += 1;
         let failures = v.get("failures").and_then(Value::as_array);
         for f in failures.into_iter().flatten() {
-            let field = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or_default();
-            self.collection_gaps.push(format!(
-                "collect-inventory.sh could not run `aws {}` in account {} region {}: {} ({})",
-                field("call"),
-                field("account"),
-                field("region"),
-                field("error_code"),
-                crate::ingest::fields::clip(field("message"))
-            ));
+            self.collection_failure(f);
         }
         if failures.is_none() {
             self.problem(
@@ -352,6 +354,18 @@ impl FileCollector {
                 "collection.json lists no failures field".to_string(),
             );
         }
+    }
+
+    /// A call `collect-inventory.sh` could not make: a gap in the inventory the report names.
+    fn collection_failure(&mut self, f: &Value) {
+        let field = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or_default();
+        self.collection_gaps.push(CollectionGap {
+            call: clip(field("call")),
+            account_id: clip(field("account")),
+            region: clip(field("region")),
+            error_code: clip(field("error_code")),
+            message: clip(field("message")),
+        });
     }
 
     /// A network resource (`aws ec2 describe-*`, `aws elbv2 describe-*`), kept for reachability.
