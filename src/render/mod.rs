@@ -65,6 +65,38 @@ pub struct Summary {
     pub changes_since_baseline: Option<BTreeMap<String, u64>>,
     pub by_account: Vec<AccountSummary>,
     pub inputs: SummaryInputs,
+    pub population: PopulationSummary,
+}
+
+/// The population examined and where the evidence may not reach all of it (rows: data/coverage_gaps.csv).
+#[derive(Debug, Serialize)]
+pub struct PopulationSummary {
+    pub task_sets: u64,
+    /// Every task set the evidence names is examined: always 100, never a sample.
+    pub examined_percent: u64,
+    pub sampling: bool,
+    /// Coverage gaps per kind (every kind, zero included).
+    pub coverage_gaps: BTreeMap<String, u64>,
+    /// Days of the period (up to `as_of`) with evidence: findings exports and AWS Config files.
+    pub evidence_days: Vec<String>,
+    pub longest_gap: Option<crate::analysis::population::Stretch>,
+    pub longest_gap_over_31_days: bool,
+}
+
+fn population_summary(p: &crate::analysis::population::Population) -> PopulationSummary {
+    use crate::analysis::population::GapKind;
+    PopulationSummary {
+        task_sets: p.task_sets,
+        examined_percent: 100,
+        sampling: false,
+        coverage_gaps: GapKind::ALL
+            .iter()
+            .map(|k| (k.code().to_string(), p.count(*k)))
+            .collect(),
+        evidence_days: p.evidence_days.iter().map(|d| d.to_string()).collect(),
+        longest_gap: p.longest_gap.clone(),
+        longest_gap_over_31_days: p.gap_too_long(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -95,7 +127,11 @@ fn outcome_map(counts: &[u64]) -> BTreeMap<String, u64> {
 /// The days the exports were taken: the days that date ECS.16 findings (history's snapshots) and the day of
 /// every findings file read, whatever its controls, so an export without a task set still shows its date.
 fn export_dates(an: &Analysis) -> Vec<String> {
-    let files = an.inputs.iter().filter_map(|i| i.exported_at);
+    let files = an
+        .inputs
+        .iter()
+        .filter(|i| i.findings_read > 0)
+        .filter_map(|i| i.exported_at);
     let days: std::collections::BTreeSet<chrono::NaiveDate> = an
         .history
         .snapshots
@@ -162,6 +198,7 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
             skipped: ctx.totals.inputs_skipped,
             record_problems: ctx.totals.record_problems,
         },
+        population: population_summary(&an.population),
     }
 }
 
@@ -287,6 +324,11 @@ fn tabular_files(
     sheet("By service", "data/by_service.csv", tables::by_service(ag))?;
     sheet("History", "data/history.csv", tables::history(&a.history))?;
     sheet("Exports", "data/exports.csv", tables::exports(&a.history))?;
+    sheet(
+        "Coverage gaps",
+        "data/coverage_gaps.csv",
+        tables::coverage_gaps(&a.population),
+    )?;
     sheet("Inputs", "data/inputs.csv", tables::inputs(&a.inputs))?;
     let workbook = book.finish().map_err(RenderError::Workbook)?;
     files.push(file("evidence.xlsx", workbook));

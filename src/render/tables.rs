@@ -7,6 +7,7 @@ use crate::analysis::aggregate::{Aggregates, Breakdown};
 use crate::analysis::baseline::Baseline;
 use crate::analysis::exceptions::ExceptionRow;
 use crate::analysis::history::History;
+use crate::analysis::population::Population;
 use crate::escape::spreadsheet_cell;
 use crate::ingest::InputReport;
 use crate::model::{Finding, Inventory, TaskSet};
@@ -529,5 +530,35 @@ mod tests {
         assert_eq!(&rec[0], "'=1+1");
         assert_eq!(&rec[1], "x,\"y\"\nz");
         assert_eq!(&rec[2], "3");
+    }
+}
+
+/// Where the evidence may not reach all of the population (see `analysis::population`).
+pub fn coverage_gaps(p: &Population) -> Table {
+    Table {
+        header: vec![
+            "gap",
+            "account_id",
+            "region",
+            "cluster",
+            "service",
+            "subject",
+            "detail",
+        ],
+        rows: p
+            .gaps
+            .iter()
+            .map(|g| {
+                vec![
+                    t(g.kind.code()),
+                    t(&g.account_id),
+                    t(&g.region),
+                    t(&g.cluster),
+                    t(&g.service),
+                    t(&g.subject),
+                    t(&g.detail),
+                ]
+            })
+            .collect(),
     }
 }

@@ -485,3 +485,71 @@ fn a_snapshot_without_its_id_is_known_by_its_s3_name() {
         "{text}"
     );
 }
+
+/// What the inventory does not reach is named, with rows in data/coverage_gaps.csv and counts in
+/// summary.json: a service list-services names that nothing describes, and a service Security Hub reports
+/// task sets of that no inventory covers.
+#[test]
+fn services_without_inventory_are_coverage_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_published(&dir.path().join("in"), "ecs-cli/awscli-list-services.json");
+    let other = "arn:aws:ecs:us-west-2:123456789012:task-set/MyCluster/OtherService/ecs-svc/1000000000000000001";
+    write_json(
+        &dir.path().join("in/findings/page.json"),
+        &json!({"Findings": [ecs16(other, "FAILED")]}),
+    );
+    let out = dir.path().join("pack");
+    report(&[&dir.path().join("in")], &out, &[]);
+    let gaps: Vec<(String, String, String)> = csv_rows(&out.join("data/coverage_gaps.csv"))
+        .into_iter()
+        .map(|g| (g["gap"].clone(), g["service"].clone(), g["subject"].clone()))
+        .collect();
+    let gap = |service: &str, subject: &str| {
+        (
+            "SERVICE_WITHOUT_INVENTORY".to_string(),
+            service.to_string(),
+            subject.to_string(),
+        )
+    };
+    assert_eq!(
+        gaps,
+        [
+            gap("MyService", "listed by list-services or AWS Config"),
+            gap("OtherService", "1 task set in the findings"),
+        ]
+    );
+    let s = json(&out.join("summary.json"));
+    assert_eq!(
+        s["population"]["coverage_gaps"]["SERVICE_WITHOUT_INVENTORY"],
+        2
+    );
+    assert_eq!(s["population"]["examined_percent"], 100);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("**The evidence names 1 task set; it was examined (100 %), no sampling. 2 places below may hold task sets the evidence cannot count"), "{md}");
+}
+
+/// With an AWS Config snapshot: the task sets Config does not list are coverage questions, and the days of
+/// the quarter with evidence are the snapshot's (2 July) and the findings export's (22 September), so the
+/// 81 days between them are named and warned about (more than a month).
+#[test]
+fn config_questions_and_the_longest_stretch_without_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pack");
+    report(&[&config_dir("snapshot-s3-gzip")], &out, &[]);
+    let questions: Vec<String> = csv_rows(&out.join("data/coverage_gaps.csv"))
+        .into_iter()
+        .filter(|g| g["gap"] == "CONFIG_DOES_NOT_LIST")
+        .map(|g| g["subject"].clone())
+        .collect();
+    assert_eq!(questions, [config_arn(3), config_arn(4)]);
+    let p = &json(&out.join("summary.json"))["population"];
+    assert_eq!(p["evidence_days"], json!(["2026-07-02", "2026-09-22"]));
+    assert_eq!(
+        p["longest_gap"],
+        json!({"from": "2026-07-03", "to": "2026-09-21", "days": 81})
+    );
+    assert_eq!(p["longest_gap_over_31_days"], true);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("Longest stretch without evidence: 81 days, 2026-07-03 to 2026-09-21."));
+    assert!(md.contains("**Warning:** More than 31 days of the period have no evidence in a row."));
+}
