@@ -87,12 +87,29 @@ pub fn unescaped_pipes(line: &str) -> usize {
     n
 }
 
-/// Characters that make a spreadsheet read a cell as a formula (or a DDE command) when they lead it.
-const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// Characters that make a spreadsheet read a cell as a formula (or a DDE command) when they lead it. The
+/// full-width signs count too: spreadsheets with East Asian input read `＝` as `=`.
+const FORMULA_LEADS: [char; 10] = [
+    '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+];
 
-/// True when a spreadsheet would read the text as a formula.
+/// What may stand before a formula's sign without stopping it: spreadsheets and their CSV importers trim
+/// blanks (spaces, no-break spaces, line feeds) and ignore zero-width characters before they look.
+fn is_skipped_before_a_formula(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+        )
+}
+
+/// True when a spreadsheet would read the text as a formula: it starts with a formula's sign, or with
+/// blanks or invisible characters and then one.
 pub fn is_formula_like(text: &str) -> bool {
     text.starts_with(FORMULA_LEADS)
+        || text
+            .trim_start_matches(is_skipped_before_a_formula)
+            .starts_with(FORMULA_LEADS)
 }
 
 /// The formula-injection guard of the CSV files: text a spreadsheet would evaluate is prefixed with `'`,
@@ -239,9 +256,59 @@ mod tests {
     }
 
     #[test]
+    fn the_guard_sees_through_leading_blanks_and_full_width_signs() {
+        // Spreadsheets trim what leads a cell before they look for `=`, and read the full-width signs as
+        // the ASCII ones: each of these would start a formula.
+        for attack in [
+            " =HYPERLINK(\"http://evil.example\")",
+            "   +1",
+            "\u{a0}-2+3",
+            "\u{200b}@SUM(A1)",
+            "\n=1+1",
+            "\n \u{a0}\u{200b}=1",
+            "＝1+1",
+            "＋cmd|' /C calc'!A0",
+            "－2",
+            "＠SUM(A1)",
+            " ＝1",
+        ] {
+            assert!(is_formula_like(attack), "{attack:?}");
+            assert_eq!(spreadsheet_cell(attack), format!("'{attack}"), "{attack:?}");
+        }
+        for fine in [
+            " plain",
+            "\u{a0}text",
+            "\nline",
+            "a ＝ b",
+            "   ",
+            "\u{200b}",
+            "2026-09-01",
+        ] {
+            assert!(!is_formula_like(fine), "{fine:?}");
+            assert_eq!(spreadsheet_cell(fine), fine);
+        }
+    }
+
+    #[test]
     fn the_guard_is_undone_exactly() {
         for text in [
-            "'@", "@", "''=1", "'=1", "=1", "'", "", "plain", "'plain", "\t'x",
+            "'@",
+            "@",
+            "''=1",
+            "'=1",
+            "=1",
+            "'",
+            "",
+            "plain",
+            "'plain",
+            "\t'x",
+            " =1",
+            "' =1",
+            "\u{200b}'",
+            "＝1",
+            "'＝1",
+            "\n",
+            "\n'",
         ] {
             assert_eq!(
                 unguard_spreadsheet_cell(&spreadsheet_cell(text)),

@@ -14,6 +14,7 @@ mod golden;
 mod history;
 mod hostile;
 mod html;
+mod inert;
 mod integrity;
 mod outcomes;
 mod panics;
