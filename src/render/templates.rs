@@ -4,8 +4,12 @@
 //!
 //! Templates whose names end in `.html` are autoescaped by Tera; nothing from the inputs is marked `safe`.
 //! Two HTML filters escape on their own and say so to Tera: `ident` (an identifier the browser may wrap only
-//! after `/`, `:` or `-`) and `css` (a quoted CSS string, for the printed footer). Markdown templates escape
-//! table cells with the `md` filter.
+//! after `/`, `:` or `-`) and `css` (a quoted CSS string, for the printed footer). In the Markdown template
+//! every text goes through the `md` filter, in table cells and in sentences alike, and nothing is escaped
+//! by hand (`replace`): only numbers, the tool's own codes inside code spans (`NON_COMPLIANT`, which `md`
+//! would fill with backslashes) and the runbook scripts stand without it. A script is fenced by a fence
+//! longer than any run of backticks in it, and every value in it was quoted for its language (shell, YAML,
+//! JSON) by `escape`.
 
 use crate::escape::{css_string, html_identifier, markdown_cell};
 use serde::Serialize;

@@ -6,8 +6,57 @@
 use crate::support::build::*;
 use crate::support::*;
 use crate::workbook::xlsx_part;
-use serde_json::json;
+use serde_json::{json, Value};
+use std::fs;
 use std::path::Path;
+
+/// An exposed task set: a FAILED finding and a dump saying ENABLED.
+fn exposed(input: &Path, task_sets: Vec<Value>) {
+    let findings = task_sets
+        .iter()
+        .map(|t| {
+            let arn = t["taskSetArn"].as_str().unwrap();
+            finding("ECS.16", arn, "FAILED", "NEW", "ACTIVE")
+        })
+        .collect();
+    write_json(&input.join("page.json"), &page(findings));
+    write_json(&input.join("dump.json"), &task_sets_dump(task_sets, vec![]));
+}
+
+#[test]
+fn item_13_a_baseline_folder_name_stays_inside_its_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    exposed(&input, vec![task_set(&arn("api", 1), Some("ENABLED"))]);
+    let baseline = dir
+        .path()
+        .join("base\n\n# Forged heading\n\n`x` [link](javascript:alert(1)) <b>bold");
+    report(&[&input], &baseline, &["--as-of", "2026-09-30"]);
+    let out = dir.path().join("pack");
+    report(
+        &[&input],
+        &out,
+        &[
+            "--as-of",
+            "2026-09-30",
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    let md = fs::read_to_string(out.join("report.md")).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("Compared with the pack at "))
+        .expect("the baseline sentence");
+    // The whole name is on the sentence's line, each piece of markup escaped.
+    assert!(line.contains("Forged heading"), "{line}");
+    assert!(
+        line.contains("\\`x\\` \\[link\\](javascript:alert(1)) \\<b\\>bold"),
+        "{line}"
+    );
+    assert!(!md.lines().any(|l| l.starts_with("# Forged")), "{md}");
+    assert!(line.ends_with("which matched its manifest."), "{line}");
+}
 
 /// The style of every workbook cell whose text is `text`, across the sheets, as `quotePrefix` or not.
 fn quote_prefixed_cells(xlsx: &Path, text: &str) -> Vec<bool> {
