@@ -230,6 +230,113 @@ fn item_11_a_line_break_in_a_name_adds_no_line_to_the_appspec_or_the_commands() 
 }
 
 #[test]
+fn item_12_control_and_bidi_characters_are_shown_escaped_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let arn = task_set_arn("pay\u{1b}[2J\u{0}", "\u{202e}ipa\u{2066}", 1);
+    let mut f = finding("ECS.16", &arn, "FAILED", "SUPPRESSED", "ACTIVE");
+    f["Note"] = json!({"Text": "ok \u{1b}]8;;http://evil.example\u{7}click\u{1b}]8;;\u{7} \u{200f}", "UpdatedBy": "a\u{9b}31m", "UpdatedAt": "2026-09-02T00:00:00Z"});
+    write_json(&input.join("page.json"), &page(vec![f]));
+    write_json(
+        &input.join("dump.json"),
+        &task_sets_dump(vec![task_set(&arn, Some("ENABLED"))], vec![]),
+    );
+    let out = dir.path().join("pack");
+    report(&[&input], &out, &["--as-of", "2026-09-30"]);
+
+    // Report and page: nothing raw, everything visible.
+    let md = fs::read_to_string(out.join("report.md")).unwrap();
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        hidden_in(&md, false).is_empty(),
+        "report.md: {:?}",
+        hidden_in(&md, false)
+    );
+    assert!(
+        hidden_in(&html, true).is_empty(),
+        "index.html: {:?}",
+        hidden_in(&html, true)
+    );
+    for shown in [
+        "\\u001b", "\\u0000", "\\u202e", "\\u2066", "\\u0007", "\\u200f", "\\u009b",
+    ] {
+        assert!(md.contains(shown), "report.md lacks {shown}");
+        assert!(html.contains(shown), "index.html lacks {shown}");
+    }
+    // The page isolates identifiers, so what is around them cannot reorder them, nor they it.
+    assert!(
+        html.contains("<bdi dir=\"ltr\">arn:<wbr>aws:<wbr>ecs:<wbr>eu-<wbr>west-<wbr>1:<wbr>111122223333:<wbr>task-<wbr>set&#x2F;<wbr>pay\\u001b[2J\\u0000&#x2F;<wbr>\\u202eipa\\u2066&#x2F;<wbr>ecs-<wbr>svc&#x2F;<wbr>1</bdi>"),
+        "no isolated identifier"
+    );
+
+    // The data files keep the exact text, and the record says what it holds.
+    let rows = csv_rows(&out.join("data/reconciliation.csv"));
+    assert_eq!(rows[0]["task_set_arn"], arn);
+    assert!(
+        rows[0]["record_problems"]
+            .contains("the ARN holds control or bidirectional-override characters"),
+        "{:?}",
+        rows[0]
+    );
+    let exceptions = csv_rows(&out.join("data/exceptions.csv"));
+    assert!(exceptions[0]["note_text"].contains("\u{1b}]8;;"));
+
+    // The terminal: file names, the outcome table and verbose lines are shown escaped too.
+    let named = dir.path().join("in2");
+    fs::create_dir_all(&named).unwrap();
+    fs::copy(
+        input.join("page.json"),
+        named.join("\u{1b}[2J\u{202e}page.json"),
+    )
+    .unwrap();
+    let inspected = run(&[&"inspect", &named]);
+    assert!(
+        hidden_in(&stdout(&inspected), false).is_empty(),
+        "{:?}",
+        stdout(&inspected)
+    );
+    assert!(
+        stdout(&inspected).contains("\\u001b[2J\\u202epage.json"),
+        "{}",
+        stdout(&inspected)
+    );
+    let loud = run(&[
+        &"report",
+        &named,
+        &"-v",
+        &"--as-of",
+        &"2026-09-30",
+        &"--out",
+        &dir.path().join("pack\u{1b}[31m"),
+    ]);
+    assert_exit(&loud, 0);
+    for (what, text) in [("stdout", stdout(&loud)), ("stderr", stderr(&loud))] {
+        assert!(hidden_in(&text, false).is_empty(), "{what}: {text:?}");
+    }
+    assert!(
+        stdout(&loud).contains("pack\\u001b[31m"),
+        "{}",
+        stdout(&loud)
+    );
+}
+
+#[test]
+fn item_12_a_line_break_in_a_file_name_cannot_forge_an_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a\nerror: forged.json");
+    fs::write(&f, "null").unwrap();
+    let o = run(&[&"report", &f, &"--out", &dir.path().join("pack")]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("a\\u000aerror: forged.json"), "{err}");
+}
+
+#[test]
 fn item_13_a_baseline_folder_name_stays_inside_its_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
