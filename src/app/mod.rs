@@ -29,9 +29,16 @@ pub fn main() -> ExitCode {
     quiet_panics_of_the_workbook_writer();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            let mut err = io::stderr().lock();
+            for line in usage_error_lines(e) {
+                let _ = writeln!(err, "{line}");
+            }
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
     };
     match run(cli) {
@@ -62,6 +69,32 @@ fn quiet_panics_of_the_workbook_writer() {
 /// inputs can neither steer the terminal nor start another line.
 pub(crate) fn say(out: &mut impl Write, line: &str) -> io::Result<()> {
     writeln!(out, "{}", terminal_line(line))
+}
+
+/// A usage error as clap words it, in plain text (clap's own colours are dropped). It quotes the arguments
+/// it could not use, which may be file names: each goes through `terminal_line` before the message is
+/// made, so a line feed in one cannot forge another line; then every line goes through it too.
+fn usage_error_lines(mut e: clap::Error) -> Vec<String> {
+    use clap::error::ContextValue;
+    let shown: Vec<_> = e
+        .context()
+        .filter_map(|(kind, value)| match value {
+            ContextValue::String(s) => Some((kind, ContextValue::String(terminal_line(s).into()))),
+            ContextValue::Strings(v) => Some((
+                kind,
+                ContextValue::Strings(v.iter().map(|s| terminal_line(s).into()).collect()),
+            )),
+            _ => None,
+        })
+        .collect();
+    for (kind, value) in shown {
+        e.insert(kind, value);
+    }
+    e.render()
+        .to_string()
+        .lines()
+        .map(|l| terminal_line(l).into_owned())
+        .collect()
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -337,6 +337,20 @@ fn item_12_a_line_break_in_a_file_name_cannot_forge_an_error_line() {
 }
 
 #[test]
+fn item_12_a_line_break_in_a_usage_error_cannot_forge_an_error_line() {
+    // The argument parser quotes the value it could not use.
+    let o = run(&[&"report", &"--jobs", &"x\nerror: forged", &"in"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("x\\u000aerror: forged"), "{err}");
+}
+
+#[test]
 fn item_13_a_baseline_folder_name_stays_inside_its_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
