@@ -256,7 +256,7 @@ fn task_set(item: &Item, origin: Origin) -> Result<Said, RecordError> {
         _ => Vec::new(),
     };
     let from_conf = |path: &[&str]| conf.and_then(|c| ci_text(c, path));
-    let task_set = TaskSet {
+    let mut task_set = TaskSet {
         id: from_conf(&["Id"]).unwrap_or_else(|| arn.id.clone()),
         account_id: arn.account_id.clone(),
         region: arn.region.clone(),
@@ -285,6 +285,8 @@ fn task_set(item: &Item, origin: Origin) -> Result<Said, RecordError> {
         readings: Vec::new(),
         origin,
     };
+    let hidden = record::hidden_text_flag(&task_set.texts());
+    task_set.flags.extend(hidden);
     Ok(Said::TaskSet {
         task_set: Box::new(task_set),
         deleted: item.deleted(),

@@ -214,7 +214,8 @@ pub enum IngestError {
     },
 }
 
-/// Each input on a line of its own with why it was not used.
+/// Each input on a line of its own with why it was not used. Each entry is escaped for the terminal here,
+/// so the message's own line breaks are the only ones left and the printer may show it line by line.
 fn unusable_list(inputs: &[InputReport]) -> String {
     if inputs.is_empty() {
         return " the inputs given hold no file".to_string();
@@ -222,10 +223,11 @@ fn unusable_list(inputs: &[InputReport]) -> String {
     inputs
         .iter()
         .map(|i| match i.status.why() {
-            Some(why) if why.starts_with(&i.path) => format!("\n  {why}"),
-            Some(why) => format!("\n  {}: {why}", i.path),
-            None => format!("\n  {}: holds no record", i.path),
+            Some(why) if why.starts_with(&i.path) => why.to_string(),
+            Some(why) => format!("{}: {why}", i.path),
+            None => format!("{}: holds no record", i.path),
         })
+        .map(|line| format!("\n  {}", crate::escape::terminal_line(&line)))
         .collect()
 }
 

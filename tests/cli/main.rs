@@ -14,6 +14,7 @@ mod golden;
 mod history;
 mod hostile;
 mod html;
+mod inert;
 mod integrity;
 mod inventory;
 mod outcomes;
