@@ -15,6 +15,7 @@ mod history;
 mod hostile;
 mod html;
 mod integrity;
+mod network;
 mod outcomes;
 mod panics;
 mod parallel;
