@@ -1,17 +1,29 @@
-//! Generates a synthetic org-scale Security Hub export for benchmarks:
+//! Generates synthetic org-scale inputs for benchmarks, in three shapes organisations really export:
 //!
 //!     cargo run --release --example gen_export -- --findings 250000 --out DIR [--ecs16-percent 2] [--jsonl]
+//!         [--firehose-parts 2000]
+//!     cargo run --release --example gen_export -- --dense-task-sets 100000 --out DIR
+//!         [--finding-files 200] [--dump-files 86000]
 //!
-//! Writes `DIR/get-findings.json` (one `aws securityhub get-findings` object, four-space indented as the AWS
-//! CLI prints it, findings of about 4 KB across many controls, about 2 % ECS.16), `DIR/dumps/*.json`
+//! The first writes `DIR/get-findings.json` (one `aws securityhub get-findings` object, four-space indented as
+//! the AWS CLI prints it, findings of about 4 KB across many controls, about 2 % ECS.16), `DIR/dumps/*.json`
 //! (`describe-task-sets` for the services the ECS.16 task sets belong to), optionally `DIR/findings.jsonl`
-//! (the same findings as compact JSON Lines, for the DuckDB comparison), and `DIR/expected.json` (the
-//! outcome counts the tool must find), so the benchmark also checks correctness. Deterministic for a seed.
+//! (the same findings as compact JSON Lines, for the DuckDB comparison) and `DIR/firehose/part-NNNNN.json.gz`
+//! (the same findings again as a Firehose archive: N gzip parts of compact JSON Lines, in order).
+//!
+//! The second, a dense organisation: every task set has one ECS.16 finding (written as `--finding-files`
+//! `get-findings` pages under `DIR/findings/`), and the task sets are described by `--dump-files` small
+//! `describe-task-sets` dumps under `DIR/dumps/`, one service each (one or two task sets; a task set that is
+//! gone is named in its dump's `failures` as MISSING).
+//!
+//! Both write `DIR/expected.json` (the outcome counts the tool must find), so the benchmark also checks
+//! correctness. Deterministic for a seed.
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufWriter, Write};
+use std::path::Path;
 use std::path::PathBuf;
 
 struct Rng(u64);
@@ -198,6 +210,19 @@ fn main() -> std::io::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(16));
     let jsonl = args.iter().any(|a| a == "--jsonl");
+    if let Some(task_sets) = arg(&args, "--dense-task-sets").and_then(|v| v.parse().ok()) {
+        let finding_files = arg(&args, "--finding-files")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200);
+        let dump_files = arg(&args, "--dump-files")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(86_000);
+        return dense(&mut rng, &out, task_sets, finding_files, dump_files);
+    }
+    let parts: u64 = arg(&args, "--firehose-parts")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut firehose = Firehose::new(&out, parts, n)?;
     fs::create_dir_all(out.join("dumps"))?;
     let mut page =
         BufWriter::with_capacity(1 << 20, fs::File::create(out.join("get-findings.json"))?);
@@ -297,7 +322,9 @@ fn main() -> std::io::Result<()> {
             serde_json::to_writer(&mut *l, &f)?;
             l.write_all(b"\n")?;
         }
+        firehose.write(i, &f)?;
     }
+    firehose.finish()?;
     page.write_all(b"\n    ]\n}\n")?;
     page.flush()?;
     // GONE task sets: listed in no dump, but their service is covered by one (at least one other task set).
@@ -337,6 +364,219 @@ fn main() -> std::io::Result<()> {
     )?;
     eprintln!(
         "wrote {n} findings ({total} ECS.16) and {k} dumps to {}",
+        out.display()
+    );
+    Ok(())
+}
+
+/// A Firehose archive being written: `parts` gzip files of compact JSON Lines, the findings spread evenly
+/// over them in order (Firehose buffers by size or time, so every part holds a run of consecutive records).
+struct Firehose {
+    dir: std::path::PathBuf,
+    parts: u64,
+    per_part: u64,
+    current: Option<(u64, flate2::write::GzEncoder<BufWriter<fs::File>>)>,
+}
+
+impl Firehose {
+    fn new(out: &Path, parts: u64, findings: u64) -> std::io::Result<Self> {
+        let dir = out.join("firehose");
+        if parts > 0 {
+            fs::create_dir_all(&dir)?;
+        }
+        Ok(Firehose {
+            dir,
+            parts,
+            per_part: findings.div_ceil(parts.max(1)).max(1),
+            current: None,
+        })
+    }
+
+    fn write(&mut self, i: u64, f: &Value) -> std::io::Result<()> {
+        if self.parts == 0 {
+            return Ok(());
+        }
+        let part = i / self.per_part;
+        if self.current.as_ref().map(|(p, _)| *p) != Some(part) {
+            self.finish()?;
+            let file = fs::File::create(self.dir.join(format!("part-{part:05}.json.gz")))?;
+            let gz = flate2::write::GzEncoder::new(
+                BufWriter::with_capacity(1 << 16, file),
+                flate2::Compression::default(),
+            );
+            self.current = Some((part, gz));
+        }
+        if let Some((_, gz)) = self.current.as_mut() {
+            serde_json::to_writer(&mut *gz, f)?;
+            gz.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        if let Some((_, gz)) = self.current.take() {
+            gz.finish()?.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// One task set of the dense organisation, as `describe-task-sets` prints it (about 2 KB pretty-printed).
+fn dense_task_set(i: u64, ts: &str, service_arn: &str, cluster_arn: &str, ip: &str) -> Value {
+    let (account, region) = {
+        let mut parts = ts.split(':');
+        let region = parts.nth(3).unwrap_or_default().to_string();
+        (parts.next().unwrap_or_default().to_string(), region)
+    };
+    json!({
+        "id": format!("ecs-svc/{i:019}"),
+        "taskSetArn": ts,
+        "serviceArn": service_arn,
+        "clusterArn": cluster_arn,
+        "startedBy": "ecs-svc",
+        "externalId": format!("deploy-{i:08}"),
+        "status": if i % 2 == 0 { "PRIMARY" } else { "ACTIVE" },
+        "taskDefinition": format!("arn:aws:ecs:{region}:{account}:task-definition/app-{}:{}", i % 97, 1 + i % 13),
+        "computedDesiredCount": 2,
+        "pendingCount": 0,
+        "runningCount": 2,
+        "createdAt": "2026-06-01T00:00:00.000000+00:00",
+        "updatedAt": "2026-09-20T00:00:00.000000+00:00",
+        "launchType": "FARGATE",
+        "platformVersion": "1.4.0",
+        "platformFamily": "Linux",
+        "networkConfiguration": {"awsvpcConfiguration": {
+            "subnets": [format!("subnet-0{:016x}", i * 2), format!("subnet-0{:016x}", i * 2 + 1)],
+            "securityGroups": [format!("sg-0{:016x}", i)],
+            "assignPublicIp": ip}},
+        "loadBalancers": [{"targetGroupArn": format!("arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/tg-{i}/{:016x}", i), "containerName": "app", "containerPort": 8080}],
+        "serviceRegistries": [],
+        "scale": {"value": 100.0, "unit": "PERCENT"},
+        "stabilityStatus": "STEADY_STATE",
+        "stabilityStatusAt": "2026-09-20T00:05:00.000000+00:00",
+        "tags": [{"key": "team", "value": format!("team-{}", i % 40)}, {"key": "cost-center", "value": format!("cc-{}", i % 11)}]
+    })
+}
+
+/// Pretty JSON with four-space indentation, as the AWS CLI prints it.
+fn cli_pretty(v: &Value) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b"    "),
+    );
+    serde::Serialize::serialize(v, &mut ser)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// The dense organisation (see the module comment): `task_sets` task sets, each with one ECS.16 finding,
+/// the outcomes in turn.
+fn dense(
+    rng: &mut Rng,
+    out: &Path,
+    task_sets: u64,
+    finding_files: u64,
+    dump_files: u64,
+) -> std::io::Result<()> {
+    fs::create_dir_all(out.join("findings"))?;
+    fs::create_dir_all(out.join("dumps"))?;
+    let mut expected: BTreeMap<&str, u64> = OUTCOMES.iter().map(|o| (*o, 0)).collect();
+    // Services: the first `doubles` hold two task sets, the rest one, so `dump_files` dumps hold them all.
+    let dump_files = dump_files.clamp(1, task_sets.max(1));
+    let doubles = task_sets - dump_files;
+    let per_file = task_sets.div_ceil(finding_files.max(1)).max(1);
+    let mut page: Vec<u8> = Vec::new();
+    let mut in_page = 0u64;
+    let mut pages = 0u64;
+    let mut i = 0u64;
+    for s in 0..dump_files {
+        let account = format!("{:012}", 200_000_000_000u64 + (s % 50) * 7919);
+        let region = REGIONS[(s / 50 % REGIONS.len() as u64) as usize];
+        let cluster = format!("cluster-{}", s % 7);
+        let service = format!("svc-{s:06}");
+        let cluster_arn = format!("arn:aws:ecs:{region}:{account}:cluster/{cluster}");
+        let service_arn = format!("arn:aws:ecs:{region}:{account}:service/{cluster}/{service}");
+        let mut listed = Vec::new();
+        let mut failures = Vec::new();
+        for _ in 0..if s < doubles { 2 } else { 1 } {
+            let ts = format!(
+                "arn:aws:ecs:{region}:{account}:task-set/{cluster}/{service}/ecs-svc/{i:019}"
+            );
+            let outcome = OUTCOMES[(i % 7) as usize];
+            *expected.entry(outcome).or_default() += 1;
+            let (status, workflow, dump_ip) = match outcome {
+                "NON_COMPLIANT" => ("FAILED", "NEW", Some("ENABLED")),
+                "RISK_ACCEPTED" => ("FAILED", "SUPPRESSED", Some("ENABLED")),
+                "CONFLICT" => ("FAILED", "NEW", Some("DISABLED")),
+                "UNASSESSED_EXPOSED" => ("WARNING", "NEW", Some("ENABLED")),
+                "UNASSESSED" => ("NOT_AVAILABLE", "NEW", Some("DISABLED")),
+                "COMPLIANT" => ("PASSED", "RESOLVED", Some("DISABLED")),
+                _ => ("FAILED", "NEW", None),
+            };
+            match dump_ip {
+                Some(ip) => listed.push(dense_task_set(i, &ts, &service_arn, &cluster_arn, ip)),
+                None => failures
+                    .push(json!({"arn": ts, "reason": "MISSING", "detail": "task set not found"})),
+            }
+            let control = (
+                "ECS.16",
+                "Other",
+                "ECS task sets should not automatically assign public IP addresses",
+                "PCI DSS v4.0.1/1.4.4",
+            );
+            let f = finding(
+                rng,
+                control,
+                (&account, region, &ts),
+                (status, workflow, "ACTIVE"),
+                i,
+            );
+            let pretty = serde_json::to_string_pretty(&f)?.replace('\n', "\n        ");
+            page.extend_from_slice(if in_page == 0 {
+                b"{\n    \"Findings\": [\n        "
+            } else {
+                b",\n        "
+            });
+            page.extend_from_slice(pretty.as_bytes());
+            in_page += 1;
+            i += 1;
+            if in_page == per_file {
+                page.extend_from_slice(b"\n    ]\n}\n");
+                fs::write(
+                    out.join("findings").join(format!("page-{pages:04}.json")),
+                    &page,
+                )?;
+                page.clear();
+                in_page = 0;
+                pages += 1;
+            }
+        }
+        let dump = json!({"taskSets": listed, "failures": failures});
+        // A thousand dumps a folder, as a collector writing one file per service would spread them.
+        let folder = out.join("dumps").join(format!("{:03}", s / 1000));
+        if s % 1000 == 0 {
+            fs::create_dir_all(&folder)?;
+        }
+        fs::write(folder.join(format!("{service}.json")), cli_pretty(&dump)?)?;
+    }
+    if in_page > 0 {
+        page.extend_from_slice(b"\n    ]\n}\n");
+        fs::write(
+            out.join("findings").join(format!("page-{pages:04}.json")),
+            &page,
+        )?;
+        pages += 1;
+    }
+    fs::write(
+        out.join("expected.json"),
+        serde_json::to_vec_pretty(
+            &json!({"findings": task_sets, "ecs16_findings": task_sets, "task_sets": task_sets,
+                "finding_files": pages, "dump_files": dump_files, "outcomes": expected}),
+        )?,
+    )?;
+    eprintln!(
+        "wrote {task_sets} ECS.16 findings in {pages} pages and {dump_files} dumps to {}",
         out.display()
     );
     Ok(())

@@ -153,6 +153,16 @@ pub struct Provenance {
 
 /// The manifest of a pack: every other file of it already rendered.
 pub fn build(a: &Analysis, files: &[PackFile], provenance: &Provenance) -> PackFile {
+    build_from(a, output_entries(files), provenance)
+}
+
+/// The manifest of a pack from what was recorded of every other file as it was written (`outputs`
+/// sorted by path).
+pub fn build_from(a: &Analysis, outputs: Vec<FileEntry>, provenance: &Provenance) -> PackFile {
+    let outputs = outputs
+        .into_iter()
+        .filter(|f| f.path != FILE_NAME)
+        .collect();
     let m = Manifest {
         schema: SCHEMA.to_string(),
         tool: Tool {
@@ -174,7 +184,7 @@ pub fn build(a: &Analysis, files: &[PackFile], provenance: &Provenance) -> PackF
             sha256: b.manifest_sha256.clone(),
             size: 0,
         }),
-        outputs: output_entries(files),
+        outputs,
     };
     PackFile {
         path: FILE_NAME.to_string(),

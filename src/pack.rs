@@ -8,7 +8,8 @@
 //! `manifest.json` carries our schema); the old pack is moved aside only once the new one is complete, and
 //! removed after. This is the only module that writes a pack.
 
-use crate::render::PackFile;
+use crate::manifest::FileEntry;
+use crate::render::{Output, PackFile, RenderError};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -182,22 +183,69 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes every file into the staging folder, then renames it into place.
+    /// Writes every file into the staging folder (beside those [`Staged`] wrote), then renames it into
+    /// place.
     pub fn commit(mut self, files: &[PackFile]) -> Result<(), PackError> {
         // Checked again: the target may have changed while the inputs were read.
         check_target(&self.out, self.force, &[])?;
         for f in files {
-            // A write error names the file where the pack was to go, not the hidden staging folder.
-            write_file(&self.dir.join(&f.path), &f.bytes).map_err(|e| match e {
-                PackError::Io { cause, .. } => PackError::Io {
-                    path: self.out.join(&f.path).display().to_string(),
-                    cause,
-                },
-                other => other,
-            })?;
+            self.write(f)?;
         }
         swap_in(&self.dir, &self.out)?;
         self.committed = true;
+        Ok(())
+    }
+
+    /// Writes one file into the staging folder. A write error names the file where the pack was to go,
+    /// not the hidden staging folder.
+    fn write(&self, f: &PackFile) -> Result<(), PackError> {
+        write_file(&self.dir.join(&f.path), &f.bytes).map_err(|e| match e {
+            PackError::Io { cause, .. } => PackError::Io {
+                path: self.out.join(&f.path).display().to_string(),
+                cause,
+            },
+            other => other,
+        })
+    }
+}
+
+/// The files of a pack written into its staging folder as they are rendered, each then dropped from
+/// memory: what the manifest records of each (path, SHA-256, size) is all that is kept.
+pub struct Staged<'s> {
+    staging: &'s Staging,
+    written: std::sync::Mutex<Vec<FileEntry>>,
+}
+
+impl<'s> Staged<'s> {
+    pub fn new(staging: &'s Staging) -> Self {
+        Staged {
+            staging,
+            written: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// What was written, sorted by path (the order of the manifest's outputs).
+    pub fn into_entries(self) -> Vec<FileEntry> {
+        let mut entries = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        entries.sort_by(|x, y| x.path.cmp(&y.path));
+        entries
+    }
+}
+
+impl Output for Staged<'_> {
+    fn put(&self, file: PackFile) -> Result<(), RenderError> {
+        self.staging
+            .write(&file)
+            .map_err(|e| RenderError::Output(Box::new(e)))?;
+        let entry = FileEntry {
+            sha256: crate::digest::sha256_hex(&file.bytes),
+            size: file.bytes.len() as u64,
+            path: file.path,
+        };
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(entry);
         Ok(())
     }
 }

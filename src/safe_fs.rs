@@ -63,6 +63,12 @@ pub fn kind_of(meta: &Metadata) -> &'static str {
 /// Opens a file for reading only if it is a regular file (following symlinks), without ever blocking on a
 /// named pipe or a device.
 pub fn open_regular(path: &Path) -> Result<File, FsError> {
+    open_regular_with_len(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], with the file's length from the same `fstat` (a small input read whole needs it, and a
+/// second `stat` per file is measurable across tens of thousands of dumps).
+pub fn open_regular_with_len(path: &Path) -> Result<(File, u64), FsError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -77,7 +83,7 @@ pub fn open_regular(path: &Path) -> Result<File, FsError> {
     if !meta.is_file() {
         return Err(FsError::NotRegular(kind_of(&meta)));
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 /// The whole of a regular file, refusing one larger than `limit` bytes.

@@ -99,8 +99,9 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         .as_of
         .or_else(|| newest_stamp(&ingested))
         .ok_or(AnalyseError::NoTimestamp)?;
-    // History needs every copy of every finding (one per export); the current state needs one per Id.
-    let all_copies = ingested.findings.clone();
+    // History needs every copy of every finding (one per export), but only what dates and places it; the
+    // current state needs one whole finding per Id.
+    let all_copies: Vec<_> = ingested.findings.iter().map(|f| f.for_history()).collect();
     let (findings, duplicates) = crate::dedupe::by_id(ingested.findings);
     let rows = reconcile::reconcile(&findings, &ingested.inventory);
     let period = match &plan.period {

@@ -149,17 +149,18 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         cover: plan.cover.clone(),
         scratch_dir: Some(plan.staging.scratch()),
     };
-    let mut files = render::render(&analysis, &plan.renderer, &options).map_err(|e| match e {
+    let ctx = context::build(&analysis, &plan.cover);
+    // Each file goes into the staging folder as soon as it is rendered; only its hash and size stay.
+    let staged = pack::Staged::new(&plan.staging);
+    render::render_to(&analysis, &ctx, &plan.renderer, &options, &staged).map_err(|e| match e {
         // The workbook is written into the pack's staging folder: name where the pack was to go.
         render::RenderError::Workbook(_) | render::RenderError::WorkbookStopped(_) => {
             anyhow::anyhow!("{}: {e}", plan.out.display())
         }
         other => other.into(),
     })?;
-    files.push(manifest::build(&analysis, &files, &plan.provenance));
-    files.sort_by(|x, y| x.path.cmp(&y.path));
+    let manifest_file = manifest::build_from(&analysis, staged.into_entries(), &plan.provenance);
     if let Some(path) = &plan.dump_context {
-        let ctx = context::build(&analysis, &plan.cover);
         let inputs = match &plan.inputs {
             crate::ingest::Inputs::Paths(p) => p.as_slice(),
             crate::ingest::Inputs::Memory(_) => &[],
@@ -180,7 +181,7 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         fail_on,
         ..
     } = plan;
-    staging.commit(&files)?;
+    staging.commit(&[manifest_file])?;
     if verbose {
         let mut err = io::stderr().lock();
         for input in &analysis.inputs {

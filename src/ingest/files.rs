@@ -18,6 +18,22 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Why it is not read, when it is not.
     pub skipped: Option<String>,
+    /// Its size when it was listed (0 when it could not be examined: reading it then says why).
+    pub size: u64,
+    /// Device and inode, which tell the same file reached twice (`None` when it could not be examined).
+    identity: Option<(u64, u64)>,
+}
+
+impl Candidate {
+    fn new(path: PathBuf, meta: Option<&fs::Metadata>, skipped: Option<String>) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Candidate {
+            path,
+            skipped,
+            size: meta.map_or(0, |m| m.len()),
+            identity: meta.map(|m| (m.dev(), m.ino())),
+        }
+    }
 }
 
 /// Why the inputs could not be listed.
@@ -52,10 +68,7 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Candidate>,
             let mut stack = Vec::new();
             walk(input, &exclude, &mut stack, &mut out)?;
         } else {
-            out.push(Candidate {
-                path: input.clone(),
-                skipped: None,
-            });
+            out.push(Candidate::new(input.clone(), Some(&meta), None));
         }
     }
     mark_duplicates(&mut out);
@@ -70,17 +83,21 @@ fn walk(
 ) -> Result<(), WalkError> {
     let real = fs::canonicalize(dir).map_err(io_error(dir))?;
     if exclude.contains(&real) {
-        out.push(Candidate {
-            path: dir.to_path_buf(),
-            skipped: Some("the output folder (--out) is never read as an input".to_string()),
-        });
+        let why = "the output folder (--out) is never read as an input";
+        out.push(Candidate::new(
+            dir.to_path_buf(),
+            None,
+            Some(why.to_string()),
+        ));
         return Ok(());
     }
     if stack.contains(&real) {
-        out.push(Candidate {
-            path: dir.to_path_buf(),
-            skipped: Some("symlink loop: this folder is already being read".to_string()),
-        });
+        let why = "symlink loop: this folder is already being read";
+        out.push(Candidate::new(
+            dir.to_path_buf(),
+            None,
+            Some(why.to_string()),
+        ));
         return Ok(());
     }
     stack.push(real);
@@ -97,30 +114,25 @@ fn walk(
         if name.starts_with('.') {
             continue;
         }
+        // One `stat` per entry, and the only one before the file is opened: it tells folders from files,
+        // and gives the size (progress) and the identity (duplicates) that used to cost a `stat` each and a
+        // `realpath` (a `lstat` per path component) per file.
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
             Err(_) => {
                 // A dangling symlink or an entry that cannot be examined: reading it will fail with a
                 // message naming it, which stops the run unless bad inputs may be skipped.
-                out.push(Candidate {
-                    path,
-                    skipped: None,
-                });
+                out.push(Candidate::new(path, None, None));
                 continue;
             }
         };
         if meta.is_dir() {
             walk(&path, exclude, stack, out)?;
         } else if is_documentation(&name) {
-            out.push(Candidate {
-                path,
-                skipped: Some("documentation, not an export".to_string()),
-            });
+            let why = "documentation, not an export".to_string();
+            out.push(Candidate::new(path, Some(&meta), Some(why)));
         } else {
-            out.push(Candidate {
-                path,
-                skipped: None,
-            });
+            out.push(Candidate::new(path, Some(&meta), None));
         }
     }
     stack.pop();
@@ -132,12 +144,13 @@ fn is_documentation(name: &str) -> bool {
     lower.starts_with("readme") || lower.ends_with(".md") || lower.ends_with(".txt")
 }
 
-/// Marks every file reached a second time (through another argument or a symlink) as skipped, naming the
-/// first path it was reached by. A map, not a list: an organisation's dumps are thousands of files.
+/// Marks every file reached a second time (through another argument, a symlink or a hard link: the same
+/// device and inode) as skipped, naming the first path it was reached by. A map, not a list: an
+/// organisation's dumps are thousands of files.
 fn mark_duplicates(out: &mut [Candidate]) {
-    let mut seen: HashMap<PathBuf, String> = HashMap::new();
+    let mut seen: HashMap<(u64, u64), String> = HashMap::new();
     for c in out.iter_mut().filter(|c| c.skipped.is_none()) {
-        let Ok(real) = fs::canonicalize(&c.path) else {
+        let Some(real) = c.identity else {
             continue;
         };
         match seen.get(&real) {

@@ -216,25 +216,124 @@ pub fn read_page(
     let mut lead = vec![0u8; LEAD];
     let n = read_full(&mut file, &mut lead).map_err(|_| GiveUp)?;
     lead.truncate(n);
-    let (mut cutter, array_start) = if lead.starts_with(HEAD) {
+    let (cutter, array_start) = if lead.starts_with(HEAD) {
         (Cutter::Cli { first: true }, HEAD.len())
     } else if let Some(start) = findings_array_start(&lead) {
         (Cutter::Any(Scanner::default()), start)
     } else {
         return Ok(None);
     };
-    // The hash of the file runs on its own thread, fed with the blocks as they are read.
-    let digest = InputDigest::background();
     if let Some(p) = progress {
         p.inc(lead.len() as u64);
     }
-    let mut carry = lead[array_start..].to_vec();
-    digest.update(lead);
+    let carry = lead[array_start..].to_vec();
+    let mut reading = Reading {
+        file,
+        cutter,
+        carry,
+        progress,
+        // With one job everything runs on the calling thread, the hash too; with more, the hash runs on a
+        // thread of its own, fed with the blocks as they are read.
+        digest: if jobs > 1 {
+            InputDigest::background()
+        } else {
+            InputDigest::inline()
+        },
+    };
+    reading.digest.update(lead);
+    let result = if jobs > 1 {
+        parse_on_threads(&mut reading, input, jobs)
+    } else {
+        // One job: each run is parsed as soon as it is cut, so the file is still read block by block
+        // (memory stays a few blocks) and parsed from slices, not through serde_json's `Read` parser. The
+        // 1 GB page with `-j 1`: 11.3 s through the `Read` parser, 3.5 s this way (one run each, same
+        // loaded machine; BENCHMARKS.md has the medians).
+        let mut parts = Vec::new();
+        reading.cut_runs(&mut |run| {
+            parts.push((run.seq, Ok(parse_run(&run, input)?)));
+            Ok(())
+        })?;
+        Ok(parts)
+    };
+    let digest = reading.digest;
+    let mut parts = result?;
+    parts.sort_by_key(|(seq, _)| *seq);
+    let mut whole = FileCollector::new(input);
+    for (_, part) in parts {
+        whole.absorb(part?);
+    }
+    whole.date_the_export();
+    let hashed = digest
+        .finish(&Source::File(path.to_path_buf()))
+        .map_err(|_| GiveUp)?;
+    Ok(Some((whole, hashed)))
+}
 
+/// A page being read: the file, how it is cut, the bytes not yet cut, and its running hash.
+struct Reading<'p> {
+    file: File,
+    cutter: Cutter,
+    carry: Vec<u8>,
+    progress: Option<&'p indicatif::ProgressBar>,
+    digest: InputDigest,
+}
+
+impl Reading<'_> {
+    /// Reads the file to the end, handing each run of whole elements to `send` in order. Gives up on an
+    /// empty array (the sequential parser says what the file holds).
+    fn cut_runs(&mut self, send: &mut dyn FnMut(Run) -> Result<(), GiveUp>) -> Result<(), GiveUp> {
+        let mut seq = 0;
+        let mut record = 0u64;
+        let mut emit = |(bytes, count, elements): Cut, last: bool| -> Result<(), GiveUp> {
+            send(Run {
+                seq,
+                first_record: record,
+                bytes,
+                last,
+                elements,
+            })?;
+            record += count;
+            seq += 1;
+            Ok(())
+        };
+        loop {
+            let mut block = vec![0u8; BLOCK];
+            let n = read_full(&mut self.file, &mut block).map_err(|_| GiveUp)?;
+            if n == 0 {
+                break;
+            }
+            block.truncate(n);
+            if let Some(p) = self.progress {
+                p.inc(n as u64);
+            }
+            self.carry.extend_from_slice(&block);
+            self.digest.update(block);
+            if let Some(cut) = self.cutter.cut(&mut self.carry)? {
+                emit(cut, false)?;
+            }
+        }
+        // The last elements and the tail.
+        let cutter = std::mem::replace(&mut self.cutter, Cutter::Cli { first: false });
+        if let Some(cut) = cutter.last(std::mem::take(&mut self.carry))? {
+            emit(cut, true)?;
+        }
+        if record == 0 {
+            return Err(GiveUp);
+        }
+        Ok(())
+    }
+}
+
+/// Parses the runs on `jobs` threads while this one reads and cuts; each run's records, by run number.
+fn parse_on_threads(
+    reading: &mut Reading,
+    input: usize,
+    jobs: usize,
+) -> Result<RunResults, GiveUp> {
     let (run_tx, run_rx) = mpsc::sync_channel::<Run>(jobs * 2);
     let run_rx = Arc::new(Mutex::new(run_rx));
     let (done_tx, done_rx) = mpsc::channel::<(usize, Result<FileCollector, GiveUp>)>();
-    let result = std::thread::scope(|scope| -> Result<RunResults, GiveUp> {
+    std::thread::scope(|scope| -> Result<RunResults, GiveUp> {
         // Owned here so that an early return closes the channel and the workers stop.
         let run_tx = run_tx;
         for _ in 0..jobs {
@@ -258,59 +357,8 @@ pub fn read_page(
                 .map_err(|_| GiveUp)?;
         }
         drop(done_tx);
-        // The reader: blocks in, runs of whole elements out.
-        let mut seq = 0;
-        let mut record = 0u64;
-        let mut send = |(bytes, count, elements): Cut, last: bool| -> Result<(), GiveUp> {
-            run_tx
-                .send(Run {
-                    seq,
-                    first_record: record,
-                    bytes,
-                    last,
-                    elements,
-                })
-                .map_err(|_| GiveUp)?;
-            record += count;
-            seq += 1;
-            Ok(())
-        };
-        loop {
-            let mut block = vec![0u8; BLOCK];
-            let n = read_full(&mut file, &mut block).map_err(|_| GiveUp)?;
-            if n == 0 {
-                break;
-            }
-            block.truncate(n);
-            if let Some(p) = progress {
-                p.inc(n as u64);
-            }
-            carry.extend_from_slice(&block);
-            digest.update(block);
-            if let Some(cut) = cutter.cut(&mut carry)? {
-                send(cut, false)?;
-            }
-        }
-        // The last elements and the tail.
-        if let Some(cut) = cutter.last(carry)? {
-            send(cut, true)?;
-        }
-        if record == 0 {
-            // An empty array: nothing to split; the sequential parser says what the file holds.
-            return Err(GiveUp);
-        }
+        reading.cut_runs(&mut |run| run_tx.send(run).map_err(|_| GiveUp))?;
         drop(run_tx);
         Ok(done_rx.iter().collect())
-    });
-    let mut parts = result?;
-    parts.sort_by_key(|(seq, _)| *seq);
-    let mut whole = FileCollector::new(input);
-    for (_, part) in parts {
-        whole.absorb(part?);
-    }
-    whole.date_the_export();
-    let hashed = digest
-        .finish(&Source::File(path.to_path_buf()))
-        .map_err(|_| GiveUp)?;
-    Ok(Some((whole, hashed)))
+    })
 }

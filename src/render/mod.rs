@@ -1,6 +1,9 @@
-//! Render: the analysis → the files of the pack, all in memory, before anything touches the disk.
+//! Render: the analysis → the files of the pack, each handed to an [`Output`] as soon as it is complete.
 //!
-//! Rendering everything first means a template error can never leave a half-written pack behind.
+//! A real run's output writes each file into the pack's hidden staging folder at once and keeps only its
+//! SHA-256 and size for the manifest: at 100,000 task sets the pack is about 275 MB of CSV and workbook,
+//! which used to sit in memory whole until the end. A template error still never leaves a half-written
+//! pack behind: the staging folder is removed, and only a complete one is renamed into place (`pack`).
 //! `templates` wraps Tera (templates embedded in the binary, Markdown filter registered), `context` builds
 //! the template context one section at a time, `tables` defines the tables written as CSV and as workbook
 //! sheets, `sheets` the workbook's own (Summary, Verdict), `workbook` writes the XLSX, `charts` lays out the
@@ -27,6 +30,31 @@ use std::path::Path;
 pub struct PackFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// Where the files of a pack go as each one is rendered (from two threads at once).
+pub trait Output: Sync {
+    fn put(&self, file: PackFile) -> Result<(), RenderError>;
+}
+
+/// An [`Output`] that keeps every file in memory (tests, and [`render`]).
+#[derive(Debug, Default)]
+pub struct Kept(std::sync::Mutex<Vec<PackFile>>);
+
+impl Output for Kept {
+    fn put(&self, file: PackFile) -> Result<(), RenderError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+impl Kept {
+    /// The files kept, sorted by path.
+    pub fn into_sorted(self) -> Vec<PackFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|x, y| x.path.cmp(&y.path));
+        files
+    }
 }
 
 /// `summary.json`, schema `ecs16-evidence/summary/v1`.
@@ -223,6 +251,9 @@ pub enum RenderError {
     WorkbookStopped(String),
     #[error("could not start the thread that writes evidence.xlsx: {0}")]
     Thread(std::io::Error),
+    /// The output could not take a file (a write error, already naming the file).
+    #[error(transparent)]
+    Output(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// The name of the thread that writes the workbook; `app` keeps the panic hook quiet for it, since its
@@ -270,7 +301,8 @@ fn tabular_files(
     a: &Analysis,
     ctx: &context::Context,
     scratch_dir: Option<&Path>,
-) -> Result<Vec<PackFile>, RenderError> {
+    out: &dyn Output,
+) -> Result<(), RenderError> {
     let label = &a.catalog.requirement.label;
     let outcome_table = sheets::outcomes(ctx);
     let mut book = workbook::Builder::new(
@@ -291,11 +323,9 @@ fn tabular_files(
         book.add_sheet("Verdict", &sheets::verdict(v))
             .map_err(RenderError::Workbook)?;
     }
-    // One table at a time, each a sheet and a CSV file: a table of an organisation's task sets is tens of
-    // megabytes of cells, and only its CSV bytes need to outlive it.
-    let mut files = Vec::new();
+    // One table at a time, each a sheet and a CSV file, handed to the output as soon as it is written.
     let mut sheet = |name: &str, path: &str, table: tables::Table| {
-        files.push(csv_file(path, &table)?);
+        out.put(csv_file(path, &table)?)?;
         book.add_sheet(name, &table).map_err(RenderError::Workbook)
     };
     sheet(
@@ -331,8 +361,7 @@ fn tabular_files(
     )?;
     sheet("Inputs", "data/inputs.csv", tables::inputs(&a.inputs))?;
     let workbook = book.finish().map_err(RenderError::Workbook)?;
-    files.push(file("evidence.xlsx", workbook));
-    Ok(files)
+    out.put(file("evidence.xlsx", workbook))
 }
 
 /// The pages (HTML and Markdown report), `summary.json` and the small CSV files.
@@ -340,19 +369,18 @@ fn page_files(
     a: &Analysis,
     ctx: &context::Context,
     renderer: &templates::Renderer,
-) -> Result<Vec<PackFile>, RenderError> {
-    let mut files = vec![
-        file(
-            "index.html",
-            renderer.render("index.html", ctx)?.into_bytes(),
-        ),
-        file("report.md", renderer.render("report.md", ctx)?.into_bytes()),
-        file("summary.json", json_bytes(&summary(ctx, a))),
-    ];
+    out: &dyn Output,
+) -> Result<(), RenderError> {
+    // Both templates are rendered before either is handed over, as before: a template error writes nothing.
+    let html = renderer.render("index.html", ctx)?.into_bytes();
+    let markdown = renderer.render("report.md", ctx)?.into_bytes();
+    out.put(file("index.html", html))?;
+    out.put(file("report.md", markdown))?;
+    out.put(file("summary.json", json_bytes(&summary(ctx, a))))?;
     if let Some(b) = &a.baseline {
-        files.push(csv_file("data/changes.csv", &tables::changes(b))?);
+        out.put(csv_file("data/changes.csv", &tables::changes(b))?)?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Renders every file of the pack but the manifest, sorted by path.
@@ -372,23 +400,34 @@ pub fn render_context(
     renderer: &templates::Renderer,
     options: &RenderOptions<'_>,
 ) -> Result<Vec<PackFile>, RenderError> {
+    let kept = Kept::default();
+    render_to(a, ctx, renderer, options, &kept)?;
+    Ok(kept.into_sorted())
+}
+
+/// Renders every file of the pack but the manifest into `out`, in no particular order.
+pub fn render_to(
+    a: &Analysis,
+    ctx: &context::Context,
+    renderer: &templates::Renderer,
+    options: &RenderOptions<'_>,
+    out: &dyn Output,
+) -> Result<(), RenderError> {
     // The workbook and the CSV tables on one thread, the templates on another: the two halves share only
     // the analysis and the context, and each takes about as long as the other on a large organisation.
     let (tabular, pages) = std::thread::scope(|s| {
         let tabular = std::thread::Builder::new()
             .name(WORKBOOK_THREAD.into())
-            .spawn_scoped(s, || tabular_files(a, ctx, options.scratch_dir));
-        let pages = page_files(a, ctx, renderer);
+            .spawn_scoped(s, || tabular_files(a, ctx, options.scratch_dir, out));
+        let pages = page_files(a, ctx, renderer, out);
         (tabular.map(|t| t.join()), pages)
     });
-    let mut files = match tabular {
+    match tabular {
         Err(cause) => return Err(RenderError::Thread(cause)),
-        Ok(Ok(files)) => files?,
+        Ok(Ok(done)) => done?,
         // rust_xlsxwriter unwraps its own write errors (a full disk under its scratch files): a panic of
         // this thread is that, and becomes an error naming the file instead of a crash.
         Ok(Err(panic)) => return Err(RenderError::WorkbookStopped(panic_text(panic.as_ref()))),
     };
-    files.extend(pages?);
-    files.sort_by(|x, y| x.path.cmp(&y.path));
-    Ok(files)
+    pages
 }

@@ -3,7 +3,7 @@
 //! Verdict sheet when the context holds a verdict.
 
 use super::context::{Context, VerdictView};
-use super::tables::{Cell, Table};
+use super::tables::{Cell, Rows, Table};
 use crate::analysis::Analysis;
 
 fn text(s: impl Into<String>) -> Cell {
@@ -65,28 +65,24 @@ pub fn summary_lines(a: &Analysis, ctx: &Context) -> Vec<(String, Cell)> {
 }
 
 /// The outcome table under the Summary lines: code, label, count, exposed or not, meaning.
-pub fn outcomes(ctx: &Context) -> Table {
+pub fn outcomes(ctx: &Context) -> Table<'_> {
     Table {
         header: vec!["outcome", "label", "task_sets", "exposed", "meaning"],
-        rows: ctx
-            .outcomes
-            .iter()
-            .map(|o| {
-                vec![
-                    text(&o.code),
-                    text(&o.label),
-                    Cell::Int(o.count),
-                    Cell::Bool(o.exposed),
-                    text(&o.meaning),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(&ctx.outcomes, |o| {
+            vec![
+                text(&o.code),
+                text(&o.label),
+                Cell::Int(o.count),
+                Cell::Bool(o.exposed),
+                text(&o.meaning),
+            ]
+        }),
     }
 }
 
 /// The Verdict sheet: the status, the line to quote, then what it rests on and what it does not examine,
 /// one line each.
-pub fn verdict(v: &VerdictView) -> Table {
+pub fn verdict(v: &VerdictView) -> Table<'static> {
     let mut rows = vec![
         vec![text("requirement"), text(&v.requirement)],
         vec![text("status"), text(&v.status)],
@@ -96,7 +92,7 @@ pub fn verdict(v: &VerdictView) -> Table {
     rows.extend(v.limits.iter().map(|l| vec![text("not examined"), text(l)]));
     Table {
         header: vec!["part", "text"],
-        rows,
+        rows: rows.into(),
     }
 }
 

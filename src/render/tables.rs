@@ -55,10 +55,81 @@ fn opt(s: &Option<String>) -> Cell {
 }
 
 /// A header and its rows.
-#[derive(Debug, Clone)]
-pub struct Table {
+pub struct Table<'a> {
     pub header: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Rows<'a>,
+}
+
+/// A table's rows, each made when it is written (as CSV, then as a sheet) and dropped right after. Held
+/// whole as cells, the reconciliation of an organisation (100,000 task sets × 31 columns) took about
+/// 200 MB, as much again as the analysis it was made from; made one at a time, a row costs a few KB.
+pub struct Rows<'a> {
+    len: usize,
+    make: Box<dyn Fn(usize) -> Vec<Cell> + Send + Sync + 'a>,
+}
+
+impl<'a> Rows<'a> {
+    /// A row per item of a slice.
+    pub fn of<T: Sync>(
+        items: &'a [T],
+        row: impl Fn(&'a T) -> Vec<Cell> + Send + Sync + 'a,
+    ) -> Self {
+        Rows {
+            len: items.len(),
+            make: Box::new(move |i| items.get(i).map(&row).unwrap_or_default()),
+        }
+    }
+
+    /// A row per item of a list made for the table.
+    pub fn of_vec<T: Send + Sync + 'a>(
+        items: Vec<T>,
+        row: impl Fn(&T) -> Vec<Cell> + Send + Sync + 'a,
+    ) -> Self {
+        Rows {
+            len: items.len(),
+            make: Box::new(move |i| items.get(i).map(&row).unwrap_or_default()),
+        }
+    }
+
+    /// A row per item of a list of references (the values of a map).
+    pub fn of_refs<T: Sync>(
+        items: Vec<&'a T>,
+        row: impl Fn(&'a T) -> Vec<Cell> + Send + Sync + 'a,
+    ) -> Self {
+        Rows {
+            len: items.len(),
+            make: Box::new(move |i| items.get(i).map(|t| row(t)).unwrap_or_default()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Every row, made in order.
+    pub fn iter(&self) -> impl Iterator<Item = Vec<Cell>> + '_ {
+        (0..self.len).map(|i| (self.make)(i))
+    }
+}
+
+/// Rows already made (the small tables: summary lines, the verdict).
+impl From<Vec<Vec<Cell>>> for Rows<'_> {
+    fn from(rows: Vec<Vec<Cell>>) -> Self {
+        Rows {
+            len: rows.len(),
+            make: Box::new(move |i| rows.get(i).cloned().unwrap_or_default()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rows({})", self.len)
+    }
 }
 
 /// Writes a table as CSV, in memory.
@@ -67,14 +138,18 @@ pub fn csv_bytes(table: &Table) -> Result<Vec<u8>, csv::Error> {
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(&table.header)?;
-    for row in &table.rows {
+    for row in table.rows.iter() {
         debug_assert_eq!(row.len(), table.header.len());
         w.write_record(row.iter().map(|c| spreadsheet_cell(&c.text()).into_owned()))?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-pub fn reconciliation(rows: &[Row], period: &Period, catalog_label: &str) -> Table {
+pub fn reconciliation<'a>(
+    rows: &'a [Row],
+    period: &'a Period,
+    catalog_label: &'a str,
+) -> Table<'a> {
     Table {
         header: vec![
             "task_set_arn",
@@ -109,46 +184,43 @@ pub fn reconciliation(rows: &[Row], period: &Period, catalog_label: &str) -> Tab
             "record_problems",
             "reason",
         ],
-        rows: rows
-            .iter()
-            .map(|r| {
-                vec![
-                    t(&r.task_set_arn),
-                    t(&r.account_id),
-                    t(&r.account_name),
-                    t(&r.region),
-                    t(&r.cluster),
-                    t(&r.service),
-                    t(r.outcome.code()),
-                    t(&r.securityhub_status),
-                    t(&r.workflow_status),
-                    t(&r.record_state),
-                    t(r.inventory_state.code()),
-                    t(&r.assign_public_ip),
-                    t(&r.task_set_status),
-                    t(&r.launch_type),
-                    t(&r.started_by),
-                    t(&r.finding_id),
-                    t(&r.finding_standard),
-                    Cell::Int(r.findings_for_task_set as u64),
-                    Cell::Bool(r.copies_disagree),
-                    Cell::Time(r.finding_updated_at),
-                    Cell::Time(r.last_observed_at),
-                    t(r.last_observed_at
-                        .map(|o| period.place(&o).as_str())
-                        .unwrap_or("")),
-                    Cell::Time(r.task_set_created_at),
-                    t(&r.severity),
-                    t(&r.note_text),
-                    t(&r.note_updated_by),
-                    Cell::Time(r.note_updated_at),
-                    t(r.related_requirements.join("; ")),
-                    t(requirement_mapping(r, catalog_label)),
-                    t(r.record_problems.join("; ")),
-                    t(&r.reason),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(rows, |r| {
+            vec![
+                t(&r.task_set_arn),
+                t(&r.account_id),
+                t(&r.account_name),
+                t(&r.region),
+                t(&r.cluster),
+                t(&r.service),
+                t(r.outcome.code()),
+                t(&r.securityhub_status),
+                t(&r.workflow_status),
+                t(&r.record_state),
+                t(r.inventory_state.code()),
+                t(&r.assign_public_ip),
+                t(&r.task_set_status),
+                t(&r.launch_type),
+                t(&r.started_by),
+                t(&r.finding_id),
+                t(&r.finding_standard),
+                Cell::Int(r.findings_for_task_set as u64),
+                Cell::Bool(r.copies_disagree),
+                Cell::Time(r.finding_updated_at),
+                Cell::Time(r.last_observed_at),
+                t(r.last_observed_at
+                    .map(|o| period.place(&o).as_str())
+                    .unwrap_or("")),
+                Cell::Time(r.task_set_created_at),
+                t(&r.severity),
+                t(&r.note_text),
+                t(&r.note_updated_by),
+                Cell::Time(r.note_updated_at),
+                t(r.related_requirements.join("; ")),
+                t(requirement_mapping(r, catalog_label)),
+                t(r.record_problems.join("; ")),
+                t(&r.reason),
+            ]
+        }),
     }
 }
 
@@ -161,7 +233,7 @@ pub fn requirement_mapping(r: &Row, catalog_label: &str) -> &'static str {
     }
 }
 
-pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
+pub fn findings<'a>(findings: &'a [Finding], inputs: &'a [InputReport]) -> Table<'a> {
     Table {
         header: vec![
             "finding_id",
@@ -192,55 +264,57 @@ pub fn findings(findings: &[Finding], inputs: &[InputReport]) -> Table {
             "source_file",
             "source_record",
         ],
-        rows: findings
-            .iter()
-            .map(|f| {
-                vec![
-                    t(&f.id),
-                    t(&f.task_set_arn),
-                    t(f.format.as_str()),
-                    t(&f.account_id),
-                    opt(&f.account_name),
-                    t(&f.region),
-                    t(&f.cluster),
-                    t(&f.service),
-                    t(&f.generator_id),
-                    t(f.control_id_source.as_str()),
-                    opt(&f.standard),
-                    t(f.compliance_status.as_str()),
-                    t(f.workflow_status.as_ref().map(|w| w.as_str()).unwrap_or("")),
-                    t(f.record_state.as_str()),
-                    opt(&f.severity),
-                    t(&f.title),
-                    Cell::Time(f.first_observed_at),
-                    Cell::Time(f.last_observed_at),
-                    Cell::Time(f.created_at),
-                    Cell::Time(f.updated_at),
-                    t(f.note.as_ref().map(|n| n.text.as_str()).unwrap_or("")),
-                    t(f.note.as_ref().map(|n| n.updated_by.as_str()).unwrap_or("")),
-                    Cell::Time(f.note.as_ref().and_then(|n| n.updated_at)),
-                    t(f.related_requirements.join("; ")),
-                    t(f.flags.join("; ")),
-                    t(inputs
-                        .get(f.origin.input)
-                        .map(|i| i.path.as_str())
-                        .unwrap_or("")),
-                    Cell::Int(f.origin.record),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(findings, |f| {
+            vec![
+                t(&f.id),
+                t(&f.task_set_arn),
+                t(f.format.as_str()),
+                t(&f.account_id),
+                opt(&f.account_name),
+                t(&f.region),
+                t(&f.cluster),
+                t(&f.service),
+                t(&f.generator_id),
+                t(f.control_id_source.as_str()),
+                opt(&f.standard),
+                t(f.compliance_status.as_str()),
+                t(f.workflow_status.as_ref().map(|w| w.as_str()).unwrap_or("")),
+                t(f.record_state.as_str()),
+                opt(&f.severity),
+                t(&f.title),
+                Cell::Time(f.first_observed_at),
+                Cell::Time(f.last_observed_at),
+                Cell::Time(f.created_at),
+                Cell::Time(f.updated_at),
+                t(f.note.as_ref().map(|n| n.text.as_str()).unwrap_or("")),
+                t(f.note.as_ref().map(|n| n.updated_by.as_str()).unwrap_or("")),
+                Cell::Time(f.note.as_ref().and_then(|n| n.updated_at)),
+                t(f.related_requirements.join("; ")),
+                t(f.flags.join("; ")),
+                t(inputs
+                    .get(f.origin.input)
+                    .map(|i| i.path.as_str())
+                    .unwrap_or("")),
+                Cell::Int(f.origin.record),
+            ]
+        }),
     }
 }
 
 /// Every description of every task set: the one the reconciliation uses (`current`, the newest `updatedAt`)
 /// and, under it, the older ones other dumps gave (`superseded`, newest first), kept as history.
-pub fn task_sets(inv: &Inventory, inputs: &[InputReport]) -> Table {
-    let rows = inv.task_sets.values().flat_map(|current| {
-        let older = inv.earlier.get(&current.arn).into_iter().flatten();
-        let mut older: Vec<&TaskSet> = older.collect();
-        older.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
-        std::iter::once((current, "current")).chain(older.into_iter().map(|t| (t, "superseded")))
-    });
+pub fn task_sets<'a>(inv: &'a Inventory, inputs: &'a [InputReport]) -> Table<'a> {
+    let described: Vec<(&TaskSet, &str)> = inv
+        .task_sets
+        .values()
+        .flat_map(|current| {
+            let older = inv.earlier.get(&current.arn).into_iter().flatten();
+            let mut older: Vec<&TaskSet> = older.collect();
+            older.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+            std::iter::once((current, "current"))
+                .chain(older.into_iter().map(|t| (t, "superseded")))
+        })
+        .collect();
     Table {
         header: vec![
             "task_set_arn",
@@ -265,79 +339,74 @@ pub fn task_sets(inv: &Inventory, inputs: &[InputReport]) -> Table {
             "record_problems",
             "source_file",
         ],
-        rows: rows
-            .map(|(ts, description)| {
-                vec![
-                    t(&ts.arn),
-                    t(description),
-                    t(&ts.id),
-                    t(&ts.account_id),
-                    t(&ts.region),
-                    t(&ts.cluster),
-                    t(&ts.service),
-                    t(ts.status.as_ref().map(|s| s.as_str()).unwrap_or("")),
-                    t(ts.assign_public_ip
-                        .as_ref()
-                        .map(|a| a.as_str())
-                        .unwrap_or("NOT_AWSVPC")),
-                    t(ts.subnets.join(" ")),
-                    t(ts.security_groups.join(" ")),
-                    opt(&ts.launch_type),
-                    opt(&ts.task_definition),
-                    opt(&ts.started_by),
-                    opt(&ts.external_id),
-                    opt(&ts.stability_status),
-                    Cell::Time(ts.created_at),
-                    Cell::Time(ts.updated_at),
-                    t(ts.load_balancers
-                        .iter()
-                        .filter_map(|lb| {
-                            lb.target_group_arn
-                                .clone()
-                                .or(lb.load_balancer_name.clone())
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ")),
-                    t(ts.flags.join("; ")),
-                    t(inputs
-                        .get(ts.origin.input)
-                        .map(|i| i.path.as_str())
-                        .unwrap_or("")),
-                ]
-            })
-            .collect(),
+        rows: Rows::of_vec(described, move |&(ts, description)| {
+            vec![
+                t(&ts.arn),
+                t(description),
+                t(&ts.id),
+                t(&ts.account_id),
+                t(&ts.region),
+                t(&ts.cluster),
+                t(&ts.service),
+                t(ts.status.as_ref().map(|s| s.as_str()).unwrap_or("")),
+                t(ts.assign_public_ip
+                    .as_ref()
+                    .map(|a| a.as_str())
+                    .unwrap_or("NOT_AWSVPC")),
+                t(ts.subnets.join(" ")),
+                t(ts.security_groups.join(" ")),
+                opt(&ts.launch_type),
+                opt(&ts.task_definition),
+                opt(&ts.started_by),
+                opt(&ts.external_id),
+                opt(&ts.stability_status),
+                Cell::Time(ts.created_at),
+                Cell::Time(ts.updated_at),
+                t(ts.load_balancers
+                    .iter()
+                    .filter_map(|lb| {
+                        lb.target_group_arn
+                            .clone()
+                            .or(lb.load_balancer_name.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")),
+                t(ts.flags.join("; ")),
+                t(inputs
+                    .get(ts.origin.input)
+                    .map(|i| i.path.as_str())
+                    .unwrap_or("")),
+            ]
+        }),
     }
 }
 
 /// A breakdown as a table: its key columns, task sets, exposed, then a count per outcome (by code).
-fn breakdown(key: &[&'static str], lines: &[Breakdown]) -> Table {
+fn breakdown<'a>(key: &[&'static str], lines: &'a [Breakdown]) -> Table<'a> {
     let mut header = key.to_vec();
     header.extend(["task_sets", "exposed"]);
     header.extend(Outcome::ALL.iter().map(|o| o.code()));
     Table {
         header,
-        rows: lines
-            .iter()
-            .map(|b| {
-                let mut row: Vec<Cell> = b.key.iter().map(t).collect();
-                row.push(Cell::Int(b.total));
-                row.push(Cell::Int(b.exposed));
-                row.extend(b.counts.iter().map(|n| Cell::Int(*n)));
-                row
-            })
-            .collect(),
+        rows: Rows::of(lines, |b| {
+            let mut row: Vec<Cell> = b.key.iter().map(t).collect();
+            row.push(Cell::Int(b.total));
+            row.push(Cell::Int(b.exposed));
+            row.extend(b.counts.iter().map(|n| Cell::Int(*n)));
+            row
+        }),
     }
 }
 
-pub fn by_account(agg: &Aggregates) -> Table {
+pub fn by_account(agg: &Aggregates) -> Table<'_> {
     breakdown(&["account_id", "account_name"], &agg.by_account)
 }
 
-pub fn by_region(agg: &Aggregates) -> Table {
+pub fn by_region(agg: &Aggregates) -> Table<'_> {
     breakdown(&["region"], &agg.by_region)
 }
 
-pub fn by_service(agg: &Aggregates) -> Table {
+pub fn by_service(agg: &Aggregates) -> Table<'_> {
     breakdown(
         &["account_id", "region", "cluster", "service"],
         &agg.by_service,
@@ -345,7 +414,7 @@ pub fn by_service(agg: &Aggregates) -> Table {
 }
 
 /// What each export date covered and saw exposed (the history chart's numbers).
-pub fn exports(h: &History) -> Table {
+pub fn exports(h: &History) -> Table<'_> {
     Table {
         header: vec![
             "export_date",
@@ -357,26 +426,22 @@ pub fn exports(h: &History) -> Table {
             "exposed",
             "exposed_per_account_region",
         ],
-        rows: h
-            .exports
-            .iter()
-            .map(|e| {
-                vec![
-                    Cell::Date(Some(e.date)),
-                    Cell::Int(e.accounts),
-                    Cell::Int(e.regions),
-                    Cell::Int(e.account_regions),
-                    Cell::Int(e.account_regions_added),
-                    Cell::Int(e.account_regions_dropped),
-                    Cell::Int(e.exposed),
-                    Cell::Decimal(e.exposed_per_account_region()),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(&h.exports, |e| {
+            vec![
+                Cell::Date(Some(e.date)),
+                Cell::Int(e.accounts),
+                Cell::Int(e.regions),
+                Cell::Int(e.account_regions),
+                Cell::Int(e.account_regions_added),
+                Cell::Int(e.account_regions_dropped),
+                Cell::Int(e.exposed),
+                Cell::Decimal(e.exposed_per_account_region()),
+            ]
+        }),
     }
 }
 
-pub fn exceptions(rows: &[ExceptionRow]) -> Table {
+pub fn exceptions(rows: &[ExceptionRow]) -> Table<'_> {
     Table {
         header: vec![
             "task_set_arn",
@@ -394,31 +459,28 @@ pub fn exceptions(rows: &[ExceptionRow]) -> Table {
             "ticket",
             "expires",
         ],
-        rows: rows
-            .iter()
-            .map(|e| {
-                vec![
-                    t(&e.task_set_arn),
-                    t(&e.account_id),
-                    t(&e.account_name),
-                    t(&e.outcome),
-                    t(e.status.code()),
-                    t(&e.note_text),
-                    t(&e.note_updated_by),
-                    Cell::Time(e.note_updated_at),
-                    Cell::OptInt(e.register_line.map(|l| l as i64)),
-                    t(&e.register_task_set_arn),
-                    t(&e.justification),
-                    t(&e.approver),
-                    t(&e.ticket),
-                    Cell::Date(e.expires),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(rows, |e| {
+            vec![
+                t(&e.task_set_arn),
+                t(&e.account_id),
+                t(&e.account_name),
+                t(&e.outcome),
+                t(e.status.code()),
+                t(&e.note_text),
+                t(&e.note_updated_by),
+                Cell::Time(e.note_updated_at),
+                Cell::OptInt(e.register_line.map(|l| l as i64)),
+                t(&e.register_task_set_arn),
+                t(&e.justification),
+                t(&e.approver),
+                t(&e.ticket),
+                Cell::Date(e.expires),
+            ]
+        }),
     }
 }
 
-pub fn inputs(inputs: &[InputReport]) -> Table {
+pub fn inputs(inputs: &[InputReport]) -> Table<'_> {
     Table {
         header: vec![
             "path",
@@ -434,33 +496,30 @@ pub fn inputs(inputs: &[InputReport]) -> Table {
             "problems",
             "exported_at",
         ],
-        rows: inputs
-            .iter()
-            .map(|i| {
-                vec![
-                    t(&i.path),
-                    t(i.status.as_str()),
-                    t(i.status.why().unwrap_or_default()),
-                    t(&i.kind),
-                    Cell::Int(i.size),
-                    t(&i.sha256),
-                    Cell::Int(i.records_read()),
-                    Cell::Int(i.records_used),
-                    Cell::Int(i.ecs16_findings),
-                    Cell::Int(i.task_sets),
-                    t(i.problems
-                        .iter()
-                        .map(|p| format!("record {}: {}", p.record, p.message))
-                        .collect::<Vec<_>>()
-                        .join("\n")),
-                    Cell::Time(i.exported_at),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(inputs, |i| {
+            vec![
+                t(&i.path),
+                t(i.status.as_str()),
+                t(i.status.why().unwrap_or_default()),
+                t(&i.kind),
+                Cell::Int(i.size),
+                t(&i.sha256),
+                Cell::Int(i.records_read()),
+                Cell::Int(i.records_used),
+                Cell::Int(i.ecs16_findings),
+                Cell::Int(i.task_sets),
+                t(i.problems
+                    .iter()
+                    .map(|p| format!("record {}: {}", p.record, p.message))
+                    .collect::<Vec<_>>()
+                    .join("\n")),
+                Cell::Time(i.exported_at),
+            ]
+        }),
     }
 }
 
-pub fn history(h: &History) -> Table {
+pub fn history(h: &History) -> Table<'_> {
     let day = |d: Option<NaiveDate>| Cell::Date(d);
     Table {
         header: vec![
@@ -474,41 +533,33 @@ pub fn history(h: &History) -> Table {
             "time_to_remediate_days",
             "source",
         ],
-        rows: h
-            .timelines
-            .iter()
-            .map(|t| {
-                vec![
-                    Cell::Text(t.task_set_arn.clone()),
-                    day(t.first_seen_exposed),
-                    day(t.last_seen_exposed),
-                    day(t.fixed_at),
-                    Cell::Int(t.exposure_days_in_period as u64),
-                    Cell::Int(t.snapshots_seen as u64),
-                    Cell::Text(t.account_id.clone()),
-                    Cell::OptInt(t.time_to_remediate_days),
-                    Cell::Text(t.source.as_str().to_string()),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(&h.timelines, move |t| {
+            vec![
+                Cell::Text(t.task_set_arn.clone()),
+                day(t.first_seen_exposed),
+                day(t.last_seen_exposed),
+                day(t.fixed_at),
+                Cell::Int(t.exposure_days_in_period as u64),
+                Cell::Int(t.snapshots_seen as u64),
+                Cell::Text(t.account_id.clone()),
+                Cell::OptInt(t.time_to_remediate_days),
+                Cell::Text(t.source.as_str().to_string()),
+            ]
+        }),
     }
 }
 
-pub fn changes(b: &Baseline) -> Table {
+pub fn changes(b: &Baseline) -> Table<'_> {
     Table {
         header: vec!["task_set_arn", "change", "baseline", "current"],
-        rows: b
-            .changes
-            .iter()
-            .map(|c| {
-                vec![
-                    Cell::Text(c.task_set_arn.clone()),
-                    Cell::Text(c.change.as_str().to_string()),
-                    Cell::Text(c.baseline.clone()),
-                    Cell::Text(c.current.clone()),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(&b.changes, |c| {
+            vec![
+                Cell::Text(c.task_set_arn.clone()),
+                Cell::Text(c.change.as_str().to_string()),
+                Cell::Text(c.baseline.clone()),
+                Cell::Text(c.current.clone()),
+            ]
+        }),
     }
 }
 
@@ -520,7 +571,7 @@ mod tests {
     fn csv_round_trips_and_guards_formulas() {
         let table = Table {
             header: vec!["a", "b", "c"],
-            rows: vec![vec![t("=1+1"), t("x,\"y\"\nz"), Cell::Int(3)]],
+            rows: vec![vec![t("=1+1"), t("x,\"y\"\nz"), Cell::Int(3)]].into(),
         };
         let bytes = csv_bytes(&table).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
@@ -534,7 +585,7 @@ mod tests {
 }
 
 /// Where the evidence may not reach all of the population (see `analysis::population`).
-pub fn coverage_gaps(p: &Population) -> Table {
+pub fn coverage_gaps(p: &Population) -> Table<'_> {
     Table {
         header: vec![
             "gap",
@@ -545,20 +596,16 @@ pub fn coverage_gaps(p: &Population) -> Table {
             "subject",
             "detail",
         ],
-        rows: p
-            .gaps
-            .iter()
-            .map(|g| {
-                vec![
-                    t(g.kind.code()),
-                    t(&g.account_id),
-                    t(&g.region),
-                    t(&g.cluster),
-                    t(&g.service),
-                    t(&g.subject),
-                    t(&g.detail),
-                ]
-            })
-            .collect(),
+        rows: Rows::of(&p.gaps, |g| {
+            vec![
+                t(g.kind.code()),
+                t(&g.account_id),
+                t(&g.region),
+                t(&g.cluster),
+                t(&g.service),
+                t(&g.subject),
+                t(&g.detail),
+            ]
+        }),
     }
 }

@@ -22,7 +22,7 @@ pub struct SummarySheet<'a> {
     pub title: String,
     pub as_of: DateTime<Utc>,
     pub lines: Vec<(String, Cell)>,
-    pub table: &'a Table,
+    pub table: &'a Table<'a>,
 }
 
 fn excel_time(t: &DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
@@ -271,7 +271,8 @@ fn write_summary(
             .lines
             .iter()
             .map(|(k, v)| vec![Cell::Text(k.clone()), v.clone()])
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
     };
     let mut widths = write_table(ws, 0, &lines, f)?;
     let below = write_table(ws, lines.rows.len() as u32 + 2, summary.table, f)?;

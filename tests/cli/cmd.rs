@@ -25,7 +25,7 @@
 //! arguments and written back for the real path in the outputs, so the expected text is the same on every
 //! machine. Arguments are split on spaces (cases avoid arguments with spaces).
 //!
-//! To re-bless after a deliberate change of wording: `ECS16_BLESS=1 cargo test --locked cmd::` rewrites the
+//! To re-bless after a deliberate change of wording: `ECS16_BLESS=1 cargo test --release --locked cmd::` rewrites the
 //! `stdout:`, `stderr:` and `status:` of every case from what the binary printed.
 
 use crate::support::*;
@@ -240,7 +240,7 @@ fn every_command_line_case_gives_its_recorded_output() {
     assert!(
         failures.is_empty(),
         "{} of {} command-line cases differ (re-bless deliberate wording changes with \
-         `ECS16_BLESS=1 cargo test --locked cmd::`):\n{}",
+         `ECS16_BLESS=1 cargo test --release --locked cmd::`):\n{}",
         failures.len(),
         all.len(),
         failures.join("\n")

@@ -7,7 +7,7 @@
 //! To re-bless on purpose, after a change that is meant to alter the pack:
 //!
 //! ```sh
-//! ECS16_BLESS=1 cargo test --locked golden
+//! ECS16_BLESS=1 cargo test --release --locked golden
 //! ```
 //!
 //! then commit the changed golden files on their own, saying which bytes changed and why.
@@ -106,7 +106,7 @@ fn the_samples_pack_matches_the_golden_files() {
     assert!(
         differences.is_empty(),
         "the samples' pack differs from tests/golden/samples (re-bless on purpose with \
-         `ECS16_BLESS=1 cargo test --locked golden`):\n{}",
+         `ECS16_BLESS=1 cargo test --release --locked golden`):\n{}",
         differences.join("\n")
     );
 }

@@ -17,6 +17,7 @@ mod html;
 mod inert;
 mod integrity;
 mod inventory;
+mod network;
 mod outcomes;
 mod panics;
 mod parallel;

@@ -202,7 +202,7 @@ impl Sink for FileCollector {
 
     fn object(&mut self, raw: &str) -> Recognised {
         let origin = self.next_origin();
-        self.record_text(raw, origin, false)
+        self.standalone_object(raw, origin)
     }
 
     fn file_note(&mut self, note: String) {
