@@ -408,13 +408,45 @@ EXPECTED = [
 ]
 
 
+def scope_and_register():
+    """The customer's own files beside the exports: which services are in PCI DSS scope (--scope), and the
+    exceptions register (--exceptions) with one entry of each basis. A folder walk skips CSV files."""
+    write_text("scope.csv", "\n".join([
+        "account_id,region,cluster,service,scope,data_flow_ref",
+        f"{A},{EU},payments,*,cde,DFD-PAY-01 v3 (2026-06-12)",
+        f"{A},{EU},payments,tokenizer,stores-chd,DFD-PAY-02 v1 (2026-06-12)",
+        f"{B},*,checkout,*,connected,DFD-CHK-01 v2 (2026-05-30)",
+        f"{C},*,*,*,out-of-scope,",
+        f"{C},{EU},platform,ledger-sync,cde,DFD-LED-01 v1 (2026-04-18)",
+        "",
+    ]))
+    write_text("exceptions.csv", "\n".join([
+        "task_set_arn,justification,approver,ticket,expires,basis,reference",
+        f"{T[4]},Tokenizer behind a WAF-only ingress path while CodeDeploy cut-over completes,"
+        "J. Rivera (CISO),SEC-2211,2027-03-31,compensating-control,CCW-2026-014",
+        f"{T[17]},Reporting job reads no cardholder data; public address needed for a partner pull,"
+        "M. Chen (Risk),SEC-2240,2027-01-31,customized-approach,TRA-2026-007",
+        f"{T[1]},Move card-api to private subnets behind the ALB,A. Okafor (Platform),PAY-1234,"
+        "2026-12-31,remediation-plan,PAY-1234",
+        "",
+    ]))
+
+
 def readme():
     lines = [
         "# Sample exports",
         "",
         "A synthetic quarter-end export (Q3 2026) for three made-up AWS accounts, written by",
         "`scripts/make_samples.py`. Every account id, ARN and id is invented; field names, shapes and key order are",
-        "those the AWS CLI prints. Run `cargo run --release -- report samples/ --out evidence-pack` to build a pack.",
+        "those the AWS CLI prints. Run `cargo run --release -- report samples/ --scope samples/scope.csv --exceptions",
+        "samples/exceptions.csv --out evidence-pack` to build a pack.",
+        "",
+        "Beside the exports, the customer's own files (a folder walk skips CSV files): `scope.csv` puts payments in",
+        "the CDE (tokenizer stores cardholder data), checkout as connected-to, shared-services out of scope except",
+        "ledger-sync (CDE); `exceptions.csv` holds one entry of each basis: a compensating control for the",
+        "suppressed tokenizer task set, a customized approach for the suppressed reporting task set, and a",
+        "remediation plan for card-api (which leaves it exposed). The verdict: 1.4.4 Not in Place (card-api and",
+        "ledger-sync are exposed in the CDE).",
         "",
         "| account | name | what it shows |",
         "|---|---|---|",
@@ -447,5 +479,6 @@ if __name__ == "__main__":
     shared_services_firehose()
     shared_services_array()
     inventory()
+    scope_and_register()
     readme()
     print(f"wrote samples under {os.path.normpath(ROOT)}", file=sys.stderr)
