@@ -432,6 +432,72 @@ def scope_and_register():
     ]))
 
 
+def network():
+    """The network evidence of payments-prod in eu-west-1, as `scripts/collect-inventory.sh --network` writes
+    it (`<account>/<region>/ec2/`), in the shapes of tests/fixtures/network (scripts/make_network_fixtures.py):
+    card-api's first task set sits in public subnets behind a group open to the internet on its port (DIRECT);
+    the tokenizer task set has a public IP, but its group admits only the card network (PUBLIC_IP_FILTERED);
+    the others are in private subnets behind a NAT gateway."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import make_network_fixtures as nf
+    public, private, groups, rows = [], [], [], []
+    exposure = {1: "internet", 4: "card-network"}
+    for n in (1, 2, 3, 4, 5):
+        arn = T[n]
+        subnets = [f"subnet-0{hexid(arn, 'a', n=16)}", f"subnet-0{hexid(arn, 'b', n=16)}"]
+        (public if n in exposure else private).extend(subnets)
+        sg = f"sg-0{hexid(arn, 'sg', n=16)}"
+        service = arn.split("/")[2]
+        port = 8443
+        if exposure.get(n) == "internet":
+            ingress = [nf.permission("tcp", port, v4=["0.0.0.0/0"])]
+        elif exposure.get(n) == "card-network":
+            ingress = [nf.permission("tcp", port, v4=["198.51.100.0/24"])]
+        else:
+            ingress = [nf.permission("tcp", port, groups=["sg-0a1b2c3d4e5f60042"])]
+        groups.append(nf.group(sg, f"{service}-{n}-tasks", ingress))
+    for i, sid in enumerate(public + private):
+        rows.append(nf.subnet(sid, f"10.0.{i + 1}.0/24", az="eu-west-1a" if i % 2 == 0 else "eu-west-1b",
+                              map_public=sid in public))
+    assoc_public = [nf.assoc(nf.RTB_PUBLIC, i + 1, sid) for i, sid in enumerate(public)]
+    assoc_private = [nf.assoc(nf.RTB_PRIVATE, i + 5, sid) for i, sid in enumerate(private)]
+    base = f"network/{A}/{EU}/ec2"
+    write_json(f"{base}/describe-subnets.json", {"Subnets": rows})
+    write_json(f"{base}/describe-route-tables.json", {"RouteTables": [
+        nf.route_table(nf.RTB_MAIN, [nf.assoc(nf.RTB_MAIN, 0, main=True)], [nf.LOCAL]),
+        nf.route_table(nf.RTB_PUBLIC, assoc_public, [nf.LOCAL, nf.TO_IGW]),
+        nf.route_table(nf.RTB_PRIVATE, assoc_private, [nf.LOCAL, nf.TO_NAT]),
+    ]})
+    write_json(f"{base}/describe-security-groups.json", {"SecurityGroups": groups})
+    write_json(f"{base}/describe-network-acls.json", {"NetworkAcls": [nf.network_acl(public + private)]})
+    # The task sets' target groups sit behind one internal load balancer: reachable only from inside.
+    lb_name = "payments-internal"
+    lb_arn = f"arn:aws:elasticloadbalancing:{EU}:{A}:loadbalancer/app/{lb_name}/{hexid(lb_name, n=16)}"
+    lb = nf.load_balancer(scheme="internal")
+    lb.update({"LoadBalancerName": lb_name, "LoadBalancerArn": lb_arn,
+               "DNSName": f"internal-{lb_name}-1234567890.{EU}.elb.amazonaws.com",
+               "AvailabilityZones": [{"ZoneName": "eu-west-1a", "SubnetId": private[0]},
+                                     {"ZoneName": "eu-west-1b", "SubnetId": private[1]}]})
+    target_groups, listeners = [], []
+    for i, n in enumerate((1, 2, 4, 5)):
+        service = T[n].split("/")[2]
+        tg_arn = (f"arn:aws:elasticloadbalancing:{EU}:{A}:targetgroup/{service}-{n}/"
+                  f"{hexid(T[n], 'tg', n=16)}")
+        tg = nf.target_group()
+        tg.update({"TargetGroupArn": tg_arn, "TargetGroupName": f"{service}-{n}", "Port": 8443,
+                   "Protocol": "HTTPS", "HealthCheckProtocol": "HTTPS", "LoadBalancerArns": [lb_arn]})
+        target_groups.append(tg)
+        listener = {"Port": 8441 + i, "Protocol": "HTTP",
+                    "DefaultActions": [{"TargetGroupArn": tg_arn, "Type": "forward"}],
+                    "LoadBalancerArn": lb_arn,
+                    "ListenerArn": f"{lb_arn.replace(':loadbalancer/', ':listener/')}/{hexid(tg_arn, n=16)}"}
+        listeners.append(listener)
+    elbv2 = f"network/{A}/{EU}/elbv2"
+    write_json(f"{elbv2}/describe-load-balancers.json", {"LoadBalancers": [lb]})
+    write_json(f"{elbv2}/describe-target-groups.json", {"TargetGroups": target_groups})
+    write_json(f"{elbv2}/describe-listeners-{lb_name}.json", {"Listeners": listeners})
+
+
 def readme():
     lines = [
         "# Sample exports",
@@ -445,8 +511,11 @@ def readme():
         "the CDE (tokenizer stores cardholder data), checkout as connected-to, shared-services out of scope except",
         "ledger-sync (CDE); `exceptions.csv` holds one entry of each basis: a compensating control for the",
         "suppressed tokenizer task set, a customized approach for the suppressed reporting task set, and a",
-        "remediation plan for card-api (which leaves it exposed). The verdict: 1.4.4 Not in Place (card-api and",
-        "ledger-sync are exposed in the CDE).",
+        "remediation plan for card-api (which leaves it exposed). `network/` holds the network evidence of",
+        "payments-prod in eu-west-1 (subnets, route tables, security groups, network ACLs): card-api's exposed task",
+        "set is reachable directly from the internet on tcp/8443; the tokenizer's public IP is filtered (its group",
+        "admits only the card network). The verdict: 1.4.4 Not in Place (card-api and ledger-sync are exposed in",
+        "the CDE).",
         "",
         "| account | name | what it shows |",
         "|---|---|---|",
@@ -480,5 +549,6 @@ if __name__ == "__main__":
     shared_services_array()
     inventory()
     scope_and_register()
+    network()
     readme()
     print(f"wrote samples under {os.path.normpath(ROOT)}", file=sys.stderr)

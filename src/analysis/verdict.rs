@@ -166,7 +166,8 @@ pub fn facts(ev: &Evidence) -> Facts {
         }
         f.counted += 1;
         let reach = ev.reach.get(i).map_or(Reachability::Unknown, |x| x.value);
-        if reach == Reachability::Unknown {
+        // A task set that no longer exists needs no path followed.
+        if reach == Reachability::Unknown && r.outcome != Outcome::Gone {
             f.reach_unknown += 1;
         }
         let arn = r.task_set_arn.clone();

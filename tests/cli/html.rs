@@ -31,9 +31,14 @@ fn the_page_loads_nothing_from_outside() {
     ] {
         assert!(!lower.contains(banned), "{banned} in index.html");
     }
-    // `url(` only names a pattern of the page itself (`url(#p-…)`), never a resource.
+    // `url(` only names a pattern or marker of the page itself (`url(#p-…)`, `url(#arrowhead)`), never a
+    // resource.
     for (i, _) in lower.match_indices("url(") {
-        assert!(lower[i..].starts_with("url(#p-"), "{}", &lower[i..i + 40]);
+        assert!(
+            lower[i..].starts_with("url(#p-") || lower[i..].starts_with("url(#arrowhead)"),
+            "{}",
+            &lower[i..i + 40]
+        );
     }
     // The only external references are plain links to public documentation.
     for href in lower

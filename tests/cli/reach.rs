@@ -125,7 +125,12 @@ fn the_html_draws_the_path_and_the_markdown_says_it() {
 fn without_network_evidence_every_task_set_is_unknown_and_the_report_says_why() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("p");
-    report(&[&samples()], &out, &[]);
+    // The samples without their network/ folder.
+    report(
+        &[&samples().join("securityhub"), &samples().join("inventory")],
+        &out,
+        &[],
+    );
     let rows = csv_rows(&out.join("data/reconciliation.csv"));
     assert!(rows.iter().all(|r| r["reachability"] == "UNKNOWN"));
     assert!(rows
