@@ -387,19 +387,6 @@ fn reachability_decides_where_it_is_known() {
     assert!(v["rests_on"].to_string().contains("PUBLIC_IP_NO_ROUTE"));
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_tree(&p, &dest);
-        } else {
-            fs::copy(&p, &dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_scope_file_that_cannot_be_used_stops_the_run_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
