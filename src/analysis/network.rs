@@ -39,7 +39,7 @@ pub fn model(
         let place = path.map(place_of_path).unwrap_or_default();
         match add_record(&mut m, r, &place, path.unwrap_or_default()) {
             Ok(flags) => problems.extend(worded(&flags).into_iter().map(|f| (r.origin, f))),
-            Err(message) => problems.push((r.origin, message)),
+            Err(why) => problems.push((r.origin, why.to_string())),
         }
     }
     for (origin, item) in newest_captures(items, as_of) {
@@ -76,19 +76,29 @@ fn worded(flags: &Flags) -> Vec<String> {
         .collect()
 }
 
-/// Reads one CLI element into the model and returns what the reader flagged; `Err` with the words when
-/// the element cannot be used.
+/// Why a network element cannot be used; listed as a record problem of its input.
+#[derive(Debug, thiserror::Error)]
+enum NotUsable {
+    #[error(transparent)]
+    Read(#[from] NetworkRecordError),
+    #[error("prefix list entries whose prefix list is not known: the output of get-managed-prefix-list-entries does not name it; name the file {ENTRIES_STEM}<pl-id>.json")]
+    EntriesWithoutPrefixList,
+    #[error("{0}: not a network list this tool reads")]
+    UnknownList(&'static str),
+}
+
+/// Reads one CLI element into the model and returns what the reader flagged.
 fn add_record(
     m: &mut NetworkModel,
     r: &NetworkRecord,
     place: &Place,
     path: &str,
-) -> Result<Flags, String> {
+) -> Result<Flags, NotUsable> {
     fn keep<T>(
         read: Result<(T, Flags), NetworkRecordError>,
         wrap: fn(T) -> NetworkResource,
-    ) -> Result<(NetworkResource, Flags), String> {
-        let (value, flags) = read.map_err(|e| e.to_string())?;
+    ) -> Result<(NetworkResource, Flags), NotUsable> {
+        let (value, flags) = read?;
         Ok((wrap(value), flags))
     }
     let v = &r.value;
@@ -129,11 +139,7 @@ fn add_record(
             keep(read::listener(v, place), NetworkResource::Listener)?,
         ),
         "Entries" => {
-            let pl = prefix_list_of(path).ok_or_else(|| {
-                format!(
-                    "prefix list entries whose prefix list is not known: the output of get-managed-prefix-list-entries does not name it; name the file {ENTRIES_STEM}<pl-id>.json"
-                )
-            })?;
+            let pl = prefix_list_of(path).ok_or(NotUsable::EntriesWithoutPrefixList)?;
             m.note_prefix_list_entries_given(pl);
             let (entry, flags) = keep(
                 read::prefix_list_entry(v, pl),
@@ -142,7 +148,7 @@ fn add_record(
             m.insert(entry);
             return Ok(flags);
         }
-        other => return Err(format!("{other}: not a network list this tool reads")),
+        other => return Err(NotUsable::UnknownList(other)),
     };
     m.note_described(kind, place.clone());
     m.insert(resource);
