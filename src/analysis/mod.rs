@@ -80,6 +80,8 @@ pub struct Analysis {
     pub network_counts: std::collections::BTreeMap<crate::network::ResourceKind, usize>,
     /// Each task set's scope, in the order of `rows`.
     pub scopes: Vec<scope::Scope>,
+    /// Each coverage gap's scope, in the order of `population.gaps`.
+    pub gap_scopes: Vec<scope::Scope>,
     pub scope_file: Option<scope::ScopeFile>,
     /// The verdict on requirement 1.4.4.
     pub verdict: verdict::Verdict,
@@ -153,6 +155,7 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         model.counts()
     };
     let scopes = scopes_of(&rows, plan.scope.as_ref());
+    let gap_scopes = gap_scopes(&population, plan.scope.as_ref());
     let verdict = verdict::verdict(&verdict::Evidence {
         rows: &rows,
         scopes: &scopes,
@@ -187,9 +190,28 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         reach,
         network_counts,
         scopes,
+        gap_scopes,
         scope_file: plan.scope.clone(),
         verdict,
     })
+}
+
+/// Each coverage gap's scope, as far as its place is known (an unknown cluster or service matches only
+/// rows that give `*` there).
+fn gap_scopes(p: &population::Population, file: Option<&scope::ScopeFile>) -> Vec<scope::Scope> {
+    p.gaps
+        .iter()
+        .map(|g| {
+            file.map_or(scope::Scope::Undeclared, |f| {
+                f.scope_of(&scope::Location {
+                    account_id: &g.account_id,
+                    region: &g.region,
+                    cluster: &g.cluster,
+                    service: &g.service,
+                })
+            })
+        })
+        .collect()
 }
 
 /// Each row's scope: the scope file's most specific row, else `undeclared`.

@@ -415,7 +415,7 @@ fn tabular_files(
     sheet(
         "Coverage gaps",
         "data/coverage_gaps.csv",
-        tables::coverage_gaps(&a.population),
+        tables::coverage_gaps(&a.population, &a.gap_scopes),
     )?;
     sheet("Inputs", "data/inputs.csv", tables::inputs(&a.inputs))?;
     let workbook = book.finish().map_err(RenderError::Workbook)?;

@@ -598,7 +598,7 @@ pub fn changes(b: &Baseline) -> Table<'_> {
 }
 
 /// Where the evidence may not reach all of the population (see `analysis::population`).
-pub fn coverage_gaps(p: &Population) -> Table<'_> {
+pub fn coverage_gaps<'a>(p: &'a Population, scopes: &'a [Scope]) -> Table<'a> {
     Table {
         header: vec![
             "gap",
@@ -606,16 +606,19 @@ pub fn coverage_gaps(p: &Population) -> Table<'_> {
             "region",
             "cluster",
             "service",
+            "scope",
             "subject",
             "detail",
         ],
-        rows: Rows::of(&p.gaps, |g| {
+        rows: Rows::of_vec((0..p.gaps.len()).collect(), move |&i| {
+            let g = &p.gaps[i];
             vec![
                 t(g.kind.code()),
                 t(&g.account_id),
                 t(&g.region),
                 t(&g.cluster),
                 t(&g.service),
+                t(scopes.get(i).map(|s| s.code()).unwrap_or_default()),
                 t(&g.subject),
                 t(&g.detail),
             ]

@@ -25,6 +25,8 @@ pub struct PopulationView {
 pub struct GapView {
     pub code: String,
     pub label: String,
+    /// The scope the place falls in (`undeclared` without a scope file).
+    pub scope: String,
     /// Account, region, cluster and service, as far as they apply.
     pub place: String,
     pub subject: String,
@@ -109,9 +111,10 @@ pub fn view(a: &Analysis) -> PopulationView {
                 count: p.count(*k),
             })
             .collect(),
-        gaps: Capped::first(p.gaps.iter().map(|g| GapView {
+        gaps: Capped::first(p.gaps.iter().zip(&a.gap_scopes).map(|(g, scope)| GapView {
             code: g.kind.code().to_string(),
             label: label(g.kind).to_string(),
+            scope: scope.code().to_string(),
             place: place(g),
             subject: g.subject.clone(),
             detail: g.detail.clone(),
