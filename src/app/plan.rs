@@ -1,6 +1,6 @@
 //! The report's options, resolved and checked once, before any input is read (in the spirit of ripgrep's
-//! `HiArgs`): the output target, the templates, the exceptions register, the baseline, the period, `as_of`
-//! and the number of threads. A run that would be refused at the end is refused at the start, and
+//! `HiArgs`): the output target, the templates, the exceptions register, the baseline, the period, `as_of`,
+//! the number of threads, and the running executable (opened now, hashed beside the ingest). A run that would be refused at the end is refused at the start, and
 //! everything downstream receives checked, typed values.
 
 use crate::analysis::baseline::{self, BaselineError};
@@ -8,6 +8,7 @@ use crate::analysis::exceptions::{self, RegisterError};
 use crate::analysis::{AnalysisPlan, PeriodChoice};
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Inputs};
+use crate::manifest::executable::{ExecutableError, ExecutableHash};
 use crate::manifest::{self, FileEntry, Provenance, RunOptions, VerifyError};
 use crate::pack::{self, PackError, Staging};
 use crate::period::{Period, PeriodError};
@@ -39,6 +40,8 @@ pub enum PlanError {
     Baseline(#[from] BaselineError),
     #[error(transparent)]
     Period(#[from] PeriodError),
+    #[error(transparent)]
+    Executable(#[from] ExecutableError),
 }
 
 /// Everything a `report` run does, decided.
@@ -47,7 +50,11 @@ pub struct ReportPlan {
     pub analysis: AnalysisPlan,
     pub renderer: Renderer,
     pub cover: CoverText,
+    /// The manifest's record of what ran and how; `provenance.executable_sha256` is filled from
+    /// `executable` once its hash is done.
     pub provenance: Provenance,
+    /// The SHA-256 of the running executable, under way.
+    pub executable: ExecutableHash,
     pub out: PathBuf,
     pub force: bool,
     /// The folder the pack is written into, made before any input is read (its scratch space holds the
@@ -59,7 +66,8 @@ pub struct ReportPlan {
     pub verbose: bool,
 }
 
-/// The options that shape the pack's content, as recorded in its manifest.
+/// The options that shape the pack's content, as recorded in its manifest (`RunOptions` says which are
+/// left out and why).
 fn run_options(args: &ReportArgs) -> RunOptions {
     let shown = |p: &PathBuf| p.display().to_string();
     RunOptions {
@@ -69,11 +77,15 @@ fn run_options(args: &ReportArgs) -> RunOptions {
         from: args.from.map(|d| d.to_string()),
         to: args.to.map(|d| d.to_string()),
         exceptions: args.exceptions.as_ref().map(shown),
+        // `--scope FILE` (issue 13, section 1) records its path here once it exists.
+        scope: None,
         skip_bad_inputs: args.skip_bad_inputs,
         complete_dumps: args.complete_dumps,
         fail_on: args.fail_on.iter().map(|o| o.code().to_string()).collect(),
         org: args.org.clone(),
         assessor: args.assessor.clone(),
+        prepared_by: args.prepared_by.clone(),
+        reviewed_by: args.reviewed_by.clone(),
         templates: args.templates.as_ref().map(shown),
         baseline: args.baseline.as_ref().map(shown),
     }
@@ -131,6 +143,8 @@ fn period(args: &ReportArgs) -> Result<PeriodChoice, PlanError> {
 
 impl ReportPlan {
     pub fn from_args(args: &ReportArgs) -> Result<ReportPlan, PlanError> {
+        // First: a run whose manifest could not say what made it is refused before anything is made.
+        let executable = ExecutableHash::start()?;
         let staging = Staging::prepare(&args.out, args.force, &args.inputs)?;
         if let Some(path) = &args.dump_context {
             pack::check_apart(path, &args.inputs)?;
@@ -171,11 +185,15 @@ impl ReportPlan {
             cover: CoverText {
                 org: args.org.clone(),
                 assessor: args.assessor.clone(),
+                prepared_by: args.prepared_by.clone(),
+                reviewed_by: args.reviewed_by.clone(),
             },
             provenance: Provenance {
                 options: run_options(args),
                 register: register_file,
+                executable_sha256: None,
             },
+            executable,
             out: args.out.clone(),
             force: args.force,
             staging,
