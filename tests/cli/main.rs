@@ -28,5 +28,6 @@ mod sacred;
 mod samples;
 mod shapes;
 mod signature;
+mod signoff;
 mod unbent;
 mod workbook;
