@@ -1,7 +1,8 @@
 //! The report's options, resolved and checked once, before any input is read (in the spirit of ripgrep's
 //! `HiArgs`): the output target, the templates, the exceptions register, the baseline, the period, `as_of`,
-//! the number of threads, and the running executable (opened now, hashed beside the ingest). A run that would be refused at the end is refused at the start, and
-//! everything downstream receives checked, typed values.
+//! the number of threads, and the running executable (opened now, hashed beside the ingest). A run that
+//! would be refused at the end is refused at the start, and everything downstream receives checked, typed
+//! values.
 
 use crate::analysis::baseline::{self, BaselineError};
 use crate::analysis::exceptions::{self, RegisterError};
@@ -50,8 +51,8 @@ pub struct ReportPlan {
     pub analysis: AnalysisPlan,
     pub renderer: Renderer,
     pub cover: CoverText,
-    /// The manifest's record of what ran and how; `provenance.executable_sha256` is filled from
-    /// `executable` once its hash is done.
+    /// The manifest's record of what ran and how (its core: the executable's hash comes from
+    /// `executable` when the manifest is finished).
     pub provenance: Provenance,
     /// The SHA-256 of the running executable, under way.
     pub executable: ExecutableHash,
