@@ -109,6 +109,15 @@ pub struct ReportArgs {
     #[arg(long, value_name = "NAME", help_heading = "Output")]
     pub assessor: Option<String>,
 
+    /// Who prepared the pack, named in the cover's sign-off block (signature and date lines stay blank
+    /// for a pen); without it the name line is blank too
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new(), help_heading = "Sign-off")]
+    pub prepared_by: Option<String>,
+
+    /// Who reviewed the pack, named in the cover's sign-off block; without it the name line is blank
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new(), help_heading = "Sign-off")]
+    pub reviewed_by: Option<String>,
+
     /// Go on without inputs that cannot be read; the pack lists them as rejected
     #[arg(long, help_heading = "Inputs")]
     pub skip_bad_inputs: bool,

@@ -4,8 +4,17 @@
 //! file is part of a pack without being listed (as a regular file; anything else under its name is
 //! reported as added). Checking the signature is the `signature` stage's job.
 //!
-//! The stage after render: [`build`] takes the rendered files and the analysis they came from; [`verify`]
-//! re-hashes a pack on disk (the `verify` command, and a `--baseline` before it is used).
+//! The stage after render: [`Draft`] is the manifest before the files exist (it gives the pack id the
+//! report shows, `pack_id`), [`build`] takes the rendered files and the analysis they came from;
+//! [`verify`] re-hashes a pack on disk and recomputes its pack id (the `verify` command, and a
+//! `--baseline` before it is used). `executable` takes the SHA-256 of the running binary.
+//!
+//! Manifests written before the pack id and the executable's hash (schema v1 too, without those members
+//! and without `prepared_by`, `reviewed_by`, `scope` in `options`) still load: every member added since
+//! has a default, and a manifest without `pack_id` has none to check.
+
+pub mod executable;
+pub mod pack_id;
 
 use crate::analysis::Analysis;
 use crate::digest::sha256_hex;
@@ -49,6 +58,10 @@ const MANIFEST_LIMIT: u64 = 512 * 1024 * 1024;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub schema: String,
+    /// The first 12 hex digits of the SHA-256 of the manifest's core (`pack_id` module); absent from
+    /// manifests written before pack ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack_id: Option<String>,
     pub tool: Tool,
     pub catalog_version: String,
     pub options: RunOptions,
@@ -56,6 +69,9 @@ pub struct Manifest {
     pub period: PeriodInfo,
     pub inputs: Vec<InputEntry>,
     pub exceptions_register: Option<FileEntry>,
+    /// The scope file given (`--scope`), by its SHA-256; absent from manifests written before scope files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_file: Option<FileEntry>,
     /// The baseline pack compared with, by the SHA-256 of its manifest.
     #[serde(default)]
     pub baseline: Option<FileEntry>,
@@ -66,9 +82,16 @@ pub struct Manifest {
 pub struct Tool {
     pub name: String,
     pub version: String,
+    /// SHA-256 of the executable that wrote the pack. Outside the pack id's core: it names the build,
+    /// not the evidence (see `pack_id`). Absent from older manifests and from packs built in memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executable_sha256: Option<String>,
 }
 
-/// The options that shape a pack's content (not where it was written).
+/// Every option that shapes a pack's content, as given. Left out because they do not: where the pack
+/// was written (`--out`, `--force`), the context dump beside it (`--dump-context`), what is printed
+/// (`-q`, `-v`), and the number of threads (`-j/--jobs`, and the hidden split size): the pack is byte
+/// for byte the same whatever they are (`tests/cli/parallel.rs`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct RunOptions {
     pub inputs: Vec<String>,
@@ -77,12 +100,20 @@ pub struct RunOptions {
     pub from: Option<String>,
     pub to: Option<String>,
     pub exceptions: Option<String>,
+    /// The scope file (`--scope`), by its path as given.
+    #[serde(default)]
+    pub scope: Option<String>,
     pub skip_bad_inputs: bool,
     #[serde(default)]
     pub complete_dumps: bool,
     pub fail_on: Vec<String>,
     pub org: Option<String>,
     pub assessor: Option<String>,
+    /// The names in the cover's sign-off block, as given.
+    #[serde(default)]
+    pub prepared_by: Option<String>,
+    #[serde(default)]
+    pub reviewed_by: Option<String>,
     pub templates: Option<String>,
     #[serde(default)]
     pub baseline: Option<String>,
@@ -149,6 +180,10 @@ pub struct Provenance {
     pub options: RunOptions,
     /// The exceptions register given, by its SHA-256.
     pub register: Option<FileEntry>,
+    /// The scope file given, by its SHA-256.
+    pub scope: Option<FileEntry>,
+    /// The SHA-256 of the executable that made the pack (`None` for a pack built in memory).
+    pub executable_sha256: Option<String>,
 }
 
 /// The manifest of a pack: every other file of it already rendered.
@@ -159,15 +194,55 @@ pub fn build(a: &Analysis, files: &[PackFile], provenance: &Provenance) -> PackF
 /// The manifest of a pack from what was recorded of every other file as it was written (`outputs`
 /// sorted by path).
 pub fn build_from(a: &Analysis, outputs: Vec<FileEntry>, provenance: &Provenance) -> PackFile {
-    let outputs = outputs
-        .into_iter()
-        .filter(|f| f.path != FILE_NAME)
-        .collect();
-    let m = Manifest {
+    Draft::new(a, provenance).finish(outputs, provenance.executable_sha256.clone())
+}
+
+/// The manifest before the files of the pack exist: its core (see `pack_id`) and so the pack id, which
+/// the report shows.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    manifest: Manifest,
+}
+
+impl Draft {
+    pub fn new(a: &Analysis, provenance: &Provenance) -> Draft {
+        let mut manifest = core(a, provenance);
+        // A manifest made here is always an object, so it always has an id.
+        manifest.pack_id = serde_json::to_value(&manifest)
+            .ok()
+            .and_then(|v| pack_id::of(&v));
+        Draft { manifest }
+    }
+
+    /// The pack id: the first 12 hex digits of the SHA-256 of the manifest's core.
+    pub fn pack_id(&self) -> &str {
+        self.manifest.pack_id.as_deref().unwrap_or_default()
+    }
+
+    /// The finished `manifest.json`: the core, the pack id, the executable's hash and every other file.
+    pub fn finish(self, outputs: Vec<FileEntry>, executable_sha256: Option<String>) -> PackFile {
+        let mut m = self.manifest;
+        m.tool.executable_sha256 = executable_sha256;
+        m.outputs = outputs
+            .into_iter()
+            .filter(|f| f.path != FILE_NAME)
+            .collect();
+        PackFile {
+            path: FILE_NAME.to_string(),
+            bytes: crate::render::json_bytes(&m),
+        }
+    }
+}
+
+/// Everything the pack id covers: the manifest without its id, its outputs and the executable's hash.
+fn core(a: &Analysis, provenance: &Provenance) -> Manifest {
+    Manifest {
         schema: SCHEMA.to_string(),
+        pack_id: None,
         tool: Tool {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            executable_sha256: None,
         },
         catalog_version: a.catalog.catalog_version.clone(),
         options: provenance.options.clone(),
@@ -179,16 +254,13 @@ pub fn build_from(a: &Analysis, outputs: Vec<FileEntry>, provenance: &Provenance
         },
         inputs: input_entries(&a.inputs),
         exceptions_register: provenance.register.clone(),
+        scope_file: provenance.scope.clone(),
         baseline: a.baseline.as_ref().map(|b| FileEntry {
             path: b.path.clone(),
             sha256: b.manifest_sha256.clone(),
             size: 0,
         }),
-        outputs,
-    };
-    PackFile {
-        path: FILE_NAME.to_string(),
-        bytes: crate::render::json_bytes(&m),
+        outputs: Vec::new(),
     }
 }
 
@@ -255,7 +327,7 @@ fn is_regular_file(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }
 
-/// Re-hashes a pack against its manifest.
+/// Re-hashes a pack against its manifest, and recomputes its pack id when it records one.
 pub fn verify(pack: &Path) -> Result<Verification, VerifyError> {
     let manifest_path = pack.join(FILE_NAME);
     let shown = manifest_path.display().to_string();
@@ -287,6 +359,19 @@ pub fn verify(pack: &Path) -> Result<Verification, VerifyError> {
         present.remove(SIGNATURE_FILE_NAME);
     }
     let mut v = Verification::default();
+    if let Some(recorded) = &m.pack_id {
+        // The manifest parsed, so it is JSON and an object: the id can be recomputed from its text.
+        let computed = serde_json::from_slice::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|value| pack_id::of(&value))
+            .unwrap_or_default();
+        if *recorded != computed {
+            v.changed.push(format!(
+                "{FILE_NAME} (its pack_id {recorded} is not the pack id of its content, {computed}: \
+                 a member the id covers was changed)"
+            ));
+        }
+    }
     for entry in &m.outputs {
         if !is_inside(&entry.path) {
             v.changed.push(format!(

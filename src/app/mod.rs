@@ -148,7 +148,10 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         cover: plan.cover.clone(),
         scratch_dir: Some(plan.staging.scratch()),
     };
-    let ctx = context::build(&analysis, &plan.cover);
+    // The manifest's core is known before any file is rendered: its hash is the pack id the report shows.
+    let draft = manifest::Draft::new(&analysis, &plan.provenance);
+    let mut ctx = context::build(&analysis, &plan.cover);
+    ctx.pack_id = Some(draft.pack_id().to_string());
     // Each file goes into the staging folder as soon as it is rendered; only its hash and size stay.
     let staged = pack::Staged::new(&plan.staging);
     render::render_to(&analysis, &ctx, &plan.renderer, &options, &staged).map_err(|e| match e {
@@ -158,7 +161,8 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         }
         other => other.into(),
     })?;
-    let manifest_file = manifest::build_from(&analysis, staged.into_entries(), &plan.provenance);
+    let executable_sha256 = plan.executable.finish()?;
+    let manifest_file = draft.finish(staged.into_entries(), Some(executable_sha256));
     if let Some(path) = &plan.dump_context {
         let inputs = match &plan.inputs {
             crate::ingest::Inputs::Paths(p) => p.as_slice(),
@@ -191,7 +195,7 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
         }
     }
     if !quiet {
-        print_outcomes(&out, &analysis)?;
+        print_outcomes(&out, &analysis, &ctx)?;
     }
     Ok(gate(&fail_on, &analysis))
 }
@@ -209,17 +213,30 @@ fn is_a_context_dump(bytes: &[u8]) -> bool {
 }
 
 /// The short outcome table on stdout at the end of a run.
-fn print_outcomes(pack: &std::path::Path, a: &Analysis) -> io::Result<()> {
+fn print_outcomes(pack: &std::path::Path, a: &Analysis, ctx: &context::Context) -> io::Result<()> {
     let mut out = io::stdout().lock();
     say(
         &mut out,
         &format!(
-            "ECS.16 evidence pack written to {} (as of {}, period {})",
+            "ECS.16 evidence pack written to {} (as of {}, period {}, pack id {})",
             pack.display(),
             time::format(&a.as_of),
-            a.period.label
+            a.period.label,
+            ctx.pack_id.as_deref().unwrap_or_default()
         ),
     )?;
+    // The names come from the command line as given: `say` shows them escaped for the terminal.
+    let named: Vec<String> = [
+        ("prepared by", &ctx.cover.prepared_by),
+        ("reviewed by", &ctx.cover.reviewed_by),
+    ]
+    .into_iter()
+    .filter(|(_, name)| !name.is_empty())
+    .map(|(role, name)| format!("{role} {name}"))
+    .collect();
+    if !named.is_empty() {
+        say(&mut out, &format!("sign-off: {}", named.join("; ")))?;
+    }
     say(&mut out, &format!("{:<20} {:>9}", "outcome", "task sets"))?;
     for (o, n) in Outcome::ALL.iter().zip(a.aggregates.outcomes) {
         say(&mut out, &format!("{:<20} {:>9}", o.code(), n))?;

@@ -1,13 +1,15 @@
 //! The report's options, resolved and checked once, before any input is read (in the spirit of ripgrep's
-//! `HiArgs`): the output target, the templates, the exceptions register, the baseline, the period, `as_of`
-//! and the number of threads. A run that would be refused at the end is refused at the start, and
-//! everything downstream receives checked, typed values.
+//! `HiArgs`): the output target, the templates, the exceptions register, the baseline, the period, `as_of`,
+//! the number of threads, and the running executable (opened now, hashed beside the ingest). A run that
+//! would be refused at the end is refused at the start, and everything downstream receives checked, typed
+//! values.
 
 use crate::analysis::baseline::{self, BaselineError};
 use crate::analysis::exceptions::{self, RegisterError};
 use crate::analysis::{AnalysisPlan, PeriodChoice};
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Inputs};
+use crate::manifest::executable::{ExecutableError, ExecutableHash};
 use crate::manifest::{self, FileEntry, Provenance, RunOptions, VerifyError};
 use crate::pack::{self, PackError, Staging};
 use crate::period::{Period, PeriodError};
@@ -40,6 +42,8 @@ pub enum PlanError {
     Baseline(#[from] BaselineError),
     #[error(transparent)]
     Period(#[from] PeriodError),
+    #[error(transparent)]
+    Executable(#[from] ExecutableError),
 }
 
 /// Everything a `report` run does, decided.
@@ -48,7 +52,11 @@ pub struct ReportPlan {
     pub analysis: AnalysisPlan,
     pub renderer: Renderer,
     pub cover: CoverText,
+    /// The manifest's record of what ran and how (its core: the executable's hash comes from
+    /// `executable` when the manifest is finished).
     pub provenance: Provenance,
+    /// The SHA-256 of the running executable, under way.
+    pub executable: ExecutableHash,
     pub out: PathBuf,
     pub force: bool,
     /// The folder the pack is written into, made before any input is read (its scratch space holds the
@@ -60,7 +68,8 @@ pub struct ReportPlan {
     pub verbose: bool,
 }
 
-/// The options that shape the pack's content, as recorded in its manifest.
+/// The options that shape the pack's content, as recorded in its manifest (`RunOptions` says which are
+/// left out and why).
 fn run_options(args: &ReportArgs) -> RunOptions {
     let shown = |p: &PathBuf| p.display().to_string();
     RunOptions {
@@ -70,11 +79,14 @@ fn run_options(args: &ReportArgs) -> RunOptions {
         from: args.from.map(|d| d.to_string()),
         to: args.to.map(|d| d.to_string()),
         exceptions: args.exceptions.as_ref().map(shown),
+        scope: args.scope.as_ref().map(shown),
         skip_bad_inputs: args.skip_bad_inputs,
         complete_dumps: args.complete_dumps,
         fail_on: args.fail_on.iter().map(|g| g.code()).collect(),
         org: args.org.clone(),
         assessor: args.assessor.clone(),
+        prepared_by: args.prepared_by.clone(),
+        reviewed_by: args.reviewed_by.clone(),
         templates: args.templates.as_ref().map(shown),
         baseline: args.baseline.as_ref().map(shown),
     }
@@ -97,17 +109,20 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 
 /// The register's entries and its file entry for the manifest.
 fn register(path: &Path) -> Result<(Vec<exceptions::RegisterEntry>, FileEntry), PlanError> {
-    let entries = exceptions::load(path)?;
+    Ok((exceptions::load(path)?, file_entry(path)?))
+}
+
+/// A file the run reads beside its inputs (the register, the scope file), by its SHA-256 and size.
+fn file_entry(path: &Path) -> Result<FileEntry, PlanError> {
     let (sha256, size) = crate::digest::hash_file(path).map_err(|cause| PlanError::Unreadable {
         path: path.display().to_string(),
         cause,
     })?;
-    let entry = FileEntry {
+    Ok(FileEntry {
         path: path.display().to_string(),
         sha256,
         size,
-    };
-    Ok((entries, entry))
+    })
 }
 
 /// A previous pack, verified against its manifest first, then read.
@@ -132,6 +147,8 @@ fn period(args: &ReportArgs) -> Result<PeriodChoice, PlanError> {
 
 impl ReportPlan {
     pub fn from_args(args: &ReportArgs) -> Result<ReportPlan, PlanError> {
+        // First: a run whose manifest could not say what made it is refused before anything is made.
+        let executable = ExecutableHash::start()?;
         let staging = Staging::prepare(&args.out, args.force, &args.inputs)?;
         if let Some(path) = &args.dump_context {
             pack::check_apart(path, &args.inputs)?;
@@ -148,11 +165,13 @@ impl ReportPlan {
             None => (None, None),
         };
         let previous = args.baseline.as_deref().map(previous_pack).transpose()?;
-        let scope = args
-            .scope
-            .as_deref()
-            .map(crate::analysis::scope::load)
-            .transpose()?;
+        let (scope, scope_file) = match &args.scope {
+            Some(path) => (
+                Some(crate::analysis::scope::load(path)?),
+                Some(file_entry(path)?),
+            ),
+            None => (None, None),
+        };
         let mut ingest = ingest::Options {
             skip_bad_inputs: args.skip_bad_inputs,
             complete_dumps: args.complete_dumps,
@@ -178,11 +197,16 @@ impl ReportPlan {
             cover: CoverText {
                 org: args.org.clone(),
                 assessor: args.assessor.clone(),
+                prepared_by: args.prepared_by.clone(),
+                reviewed_by: args.reviewed_by.clone(),
             },
             provenance: Provenance {
                 options: run_options(args),
                 register: register_file,
+                scope: scope_file,
+                executable_sha256: None,
             },
+            executable,
             out: args.out.clone(),
             force: args.force,
             staging,

@@ -61,6 +61,8 @@ impl Kept {
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub schema: &'static str,
+    /// The pack id the cover shows (see `manifest::pack_id`); null for a pack rendered without a manifest.
+    pub pack_id: Option<String>,
     pub control: String,
     pub requirement: String,
     pub as_of: String,
@@ -229,6 +231,7 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
     let a = &an.aggregates;
     Summary {
         schema: "ecs16-evidence/summary/v1",
+        pack_id: ctx.pack_id.clone(),
         control: ctx.catalog.control.id.clone(),
         requirement: ctx.catalog.requirement.display.clone(),
         as_of: ctx.as_of.clone(),

@@ -1,6 +1,6 @@
 //! The workbook's own sheets, beside the data tables it shares with the CSV files: the Summary sheet's
-//! lines (each a typed value, so counts are numbers and dates are dates), its outcome table, and the
-//! Verdict sheet when the context holds a verdict.
+//! lines (each a typed value, so counts are numbers and dates are dates; the pack id and the sign-off
+//! block last), its outcome table, and the Verdict sheet when the context holds a verdict.
 
 use super::context::{Context, VerdictView};
 use super::tables::{Cell, Rows, Table};
@@ -61,7 +61,32 @@ pub fn summary_lines(a: &Analysis, ctx: &Context) -> Vec<(String, Cell)> {
     if let Some(id) = &ctx.pack_id {
         lines.push(("Pack id", text(id)));
     }
-    lines.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    let mut lines: Vec<(String, Cell)> =
+        lines.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    lines.extend(signoff_lines(ctx));
+    lines
+}
+
+/// The sign-off block as Summary lines: per role its name (or a blank line), a signature line and a date
+/// line. Names are text cells: the workbook writer neutralises one that a spreadsheet would run.
+fn signoff_lines(ctx: &Context) -> Vec<(String, Cell)> {
+    let s = &ctx.signoff;
+    let blank = || text(&s.blank);
+    s.rows
+        .iter()
+        .flat_map(|r| {
+            let name = if r.name.is_empty() {
+                blank()
+            } else {
+                text(&r.name)
+            };
+            [
+                (r.role.clone(), name),
+                (format!("{}: signature", r.role), blank()),
+                (format!("{}: date", r.role), blank()),
+            ]
+        })
+        .collect()
 }
 
 /// The outcome table under the Summary lines: code, label, count, exposed or not, meaning.

@@ -13,9 +13,12 @@ fn pack() -> (tempfile::TempDir, PathBuf) {
     fs::write(pack.join("a.txt"), "a").unwrap();
     let m = Manifest {
         schema: SCHEMA.to_string(),
+        // A manifest without a pack id, as packs made before pack ids are: it still verifies.
+        pack_id: None,
         tool: Tool {
             name: "ecs16-evidence".into(),
             version: "0".into(),
+            executable_sha256: None,
         },
         catalog_version: "1".into(),
         options: RunOptions::default(),
@@ -27,6 +30,7 @@ fn pack() -> (tempfile::TempDir, PathBuf) {
         },
         inputs: vec![],
         exceptions_register: None,
+        scope_file: None,
         baseline: None,
         outputs: vec![FileEntry {
             path: "a.txt".into(),

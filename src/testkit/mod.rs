@@ -145,6 +145,8 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
         cover: CoverText {
             org: Some(text.to_string()),
             assessor: Some(text.to_string()),
+            prepared_by: Some(text.to_string()),
+            reviewed_by: Some(text.to_string()),
         },
         scratch_dir: None,
     };

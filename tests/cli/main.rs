@@ -28,6 +28,7 @@ mod sacred;
 mod samples;
 mod shapes;
 mod signature;
+mod signoff;
 mod unbent;
 pub mod verdict;
 mod workbook;

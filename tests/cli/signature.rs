@@ -236,28 +236,37 @@ fn one_changed_byte_of_the_manifest_fails_both_checks() {
     }
     let s = Signed::new();
     let signers = s.signers("auditor@example.com", "");
-    // A byte of the tool's version: the manifest stays a manifest, and every file it lists still matches.
-    let mut bytes = fs::read(s.manifest()).unwrap();
-    let at = String::from_utf8_lossy(&bytes)
-        .find("\"version\": \"")
-        .unwrap()
-        + 12;
-    bytes[at] = if bytes[at] == b'9' { b'8' } else { b'9' };
-    fs::write(s.manifest(), &bytes).unwrap();
+    let original = fs::read(s.manifest()).unwrap();
+    // One byte changed after `key`: a digit of the executable's SHA-256 (outside the pack id's core: the
+    // manifest stays a manifest, every file it lists still matches and its pack id still holds, so only
+    // the signature can tell), then a digit of the tool's version (inside the core: the pack id no longer
+    // holds either).
+    for (key, caught_by_pack_id) in [
+        ("\"executable_sha256\": \"", false),
+        ("\"version\": \"", true),
+    ] {
+        let mut bytes = original.clone();
+        let at = String::from_utf8_lossy(&bytes).find(key).unwrap() + key.len();
+        bytes[at] = if bytes[at] == b'9' { b'8' } else { b'9' };
+        fs::write(s.manifest(), &bytes).unwrap();
 
-    let theirs = s.ssh_keygen_verify(&signers, "auditor@example.com", &[]);
-    assert!(
-        !theirs.status.success(),
-        "ssh-keygen accepted a changed manifest"
-    );
-    let ours = s.verify(&signers, "auditor@example.com", &[]);
-    assert_exit(&ours, 1);
-    let out = stdout(&ours);
-    assert!(
-        out.starts_with(&format!("{}\nsignature: BAD (", files_verified(&s.pack))),
-        "{out}"
-    );
-    assert!(out.contains("does not match manifest.json"), "{out}");
+        let theirs = s.ssh_keygen_verify(&signers, "auditor@example.com", &[]);
+        assert!(
+            !theirs.status.success(),
+            "ssh-keygen accepted a changed manifest ({key})"
+        );
+        let ours = s.verify(&signers, "auditor@example.com", &[]);
+        assert_exit(&ours, 1);
+        let out = stdout(&ours);
+        let first = if caught_by_pack_id {
+            "changed: manifest.json (its pack_id ".to_string()
+        } else {
+            format!("{}\nsignature: BAD (", files_verified(&s.pack))
+        };
+        assert!(out.starts_with(&first), "{key}: {out}");
+        assert!(out.contains("\nsignature: BAD ("), "{key}: {out}");
+        assert!(out.contains("does not match manifest.json"), "{key}: {out}");
+    }
 }
 
 #[test]

@@ -40,6 +40,9 @@ pub fn views(a: &Analysis) -> Vec<ExceptionView> {
         .collect()
 }
 
+/// When a register entry is a valid PCI DSS exception (the rule of `RegisterEntry::not_valid_because`).
+pub const RULE: &str = "A suppression in Security Hub is not by itself a PCI DSS exception: an entry counts for the verdict only with a basis of compensating-control (reference: the compensating control worksheet) or customized-approach (reference: the targeted risk analysis), a reference, an approver, and an expiry after as_of; a remediation-plan leaves the task set exposed.";
+
 /// Which exception, if any, makes an exposure valid in PCI DSS terms, in the register's words.
 fn pci_words(e: &crate::analysis::exceptions::ExceptionRow) -> String {
     use crate::analysis::exceptions::Basis;

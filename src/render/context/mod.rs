@@ -6,14 +6,16 @@
 //! region and service, most exposed first), `history` (what each export covered, timelines, the baseline),
 //! `period` (placement in the period, stale evidence), `population` (what was examined, coverage gaps,
 //! days with evidence), `exceptions` (the register, the remediation status
-//! and runbooks), `inputs` (a line per kind of file, the first files).
+//! and runbooks), `inputs` (a line per kind of file, the first files), `method` (the report's words about
+//! itself: the sign-off block, the testing procedure each section supports, the glossary).
 //!
 //! Every long table is cut at `ROWS_SHOWN` rows and says how many more there are; `verdict` and `pack_id`
-//! are the places a later stage fills (issue 13), `None` until then.
+//! are filled after `build` (the pack id comes from the manifest's core, `manifest::Draft`).
 
 mod exceptions;
 mod history;
 mod inputs;
+pub mod method;
 mod period;
 mod population;
 mod reach;
@@ -42,13 +44,18 @@ pub struct Context {
     pub tool: ToolInfo,
     pub catalog: Catalog,
     pub as_of: String,
-    /// The pack's identifier for the running footer and the cover, when the pack has one (`None` today:
-    /// the footer then shows the tool version and `as_of` only).
+    /// The pack's identifier for the running footer and the cover: the first 12 hex digits of the SHA-256
+    /// of the manifest's core (`manifest::pack_id`). `None` for a pack rendered without a manifest: the
+    /// footer then shows the tool version and `as_of` only.
     pub pack_id: Option<String>,
     /// The assessor's verdict for the requirement, when one is made (`None` today). The first screen, the top
     /// of the Markdown and a `Verdict` sheet of the workbook show it when present.
     pub verdict: Option<VerdictView>,
     pub cover: Cover,
+    /// The cover's sign-off block.
+    pub signoff: method::SignoffView,
+    /// The testing procedure each section supports, and the glossary.
+    pub method: method::MethodView,
     pub period: PeriodView,
     pub timing: Timing,
     /// The first screen's key figures, in the order shown.
@@ -87,6 +94,8 @@ pub struct Context {
     pub population: population::PopulationView,
     pub reach: reach::ReachView,
     pub scope: scope::ScopeView,
+    /// When a register entry makes an exposure a valid PCI DSS exception, in one sentence.
+    pub exceptions_rule: String,
 }
 
 /// The first rows of a long table and how many more the CSV file and the workbook hold.
@@ -235,6 +244,9 @@ pub struct ChangeView {
 pub struct Cover {
     pub org: String,
     pub assessor: String,
+    /// The names for the sign-off block, empty when not given.
+    pub prepared_by: String,
+    pub reviewed_by: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -403,6 +415,8 @@ pub struct InputView {
 pub struct CoverText {
     pub org: Option<String>,
     pub assessor: Option<String>,
+    pub prepared_by: Option<String>,
+    pub reviewed_by: Option<String>,
 }
 
 /// Builds the template context of an analysis.
@@ -422,7 +436,11 @@ pub fn build(a: &Analysis, cover: &CoverText) -> Context {
         cover: Cover {
             org: cover.org.clone().unwrap_or_default(),
             assessor: cover.assessor.clone().unwrap_or_default(),
+            prepared_by: cover.prepared_by.clone().unwrap_or_default(),
+            reviewed_by: cover.reviewed_by.clone().unwrap_or_default(),
         },
+        signoff: method::signoff(cover),
+        method: method::view(),
         period: period::view(&a.period),
         timing: period::timing(a),
         figures: summary::figures(a),
@@ -453,5 +471,6 @@ pub fn build(a: &Analysis, cover: &CoverText) -> Context {
         population: population::view(a),
         reach: reach::view(a),
         scope: scope::view(a),
+        exceptions_rule: exceptions::RULE.to_string(),
     }
 }
