@@ -400,7 +400,7 @@ EXPECTED = [
     (10, "CONFLICT", "ENABLED", "PASSED in Security Hub, ENABLED in the CLI v1 dump"),
     (11, "UNASSESSED", "DISABLED", "no finding; EC2 launch type without awsvpc networking"),
     (12, "NON_COMPLIANT", "ENABLED", "FAILED, from a Firehose file of EventBridge events"),
-    (13, "UNASSESSED_EXPOSED", "ENABLED", "WARNING is not a usable verdict, and the dump says ENABLED"),
+    (13, "UNASSESSED_EXPOSED", "ENABLED", "WARNING is not a usable verdict, and the inventory says ENABLED"),
     (14, "NON_COMPLIANT", "NOT_COVERED", "FAILED (consolidated findings OFF: FSBP and PCI DSS copies); no dump"),
     (15, "COMPLIANT", "NOT_COVERED", "PASSED (two copies); no dump"),
     (16, "GONE", "NOT_COVERED", "only ARCHIVED findings and no dump"),

@@ -84,7 +84,7 @@ impl TaskSetArn {
     }
 
     /// What is odd about the ARN, in words: an account id that is not 12 digits, a partition AWS does not
-    /// have, a region that is not an AWS region name. The ARN is kept verbatim; these are flags on its record.
+    /// have, a region that is not an AWS region name, characters that act unseen. The ARN is kept verbatim; these are flags on its record.
     pub fn doubts(&self) -> Vec<String> {
         let mut out = Vec::new();
         if !is_account_id(&self.account_id) {
@@ -106,6 +106,20 @@ impl TaskSetArn {
                 self.region
             ));
         }
+        let parts = [
+            &self.partition,
+            &self.region,
+            &self.account_id,
+            &self.cluster,
+            &self.service,
+            &self.id,
+        ];
+        if parts
+            .iter()
+            .any(|p| p.chars().any(crate::escape::is_hidden_control))
+        {
+            out.push(HIDDEN_IN_ARN.to_string());
+        }
         out
     }
 
@@ -118,6 +132,10 @@ impl TaskSetArn {
         }
     }
 }
+
+/// The flag of an ARN holding characters that act unseen: a terminal or an editor would show another ARN
+/// than the one the data files keep, as written, so their reader needs telling.
+pub const HIDDEN_IN_ARN: &str = "the ARN holds control or bidirectional-override characters (kept as written here, shown escaped in the report)";
 
 /// The partitions AWS has (ARN field 2).
 pub const PARTITIONS: [&str; 8] = [
@@ -251,6 +269,17 @@ mod tests {
         let odd = TaskSetArn::parse("arn:awz:ecs:mars-1:1234:task-set/c/s/ecs-svc/1").unwrap();
         let d = odd.doubts();
         assert_eq!(d.len(), 3, "{d:?}");
+        for hidden in [
+            "pay\u{1b}[2J",
+            "\u{202e}ipa",
+            "a\rb",
+            "nul\u{0}",
+            "\u{2066}x",
+        ] {
+            let arn = format!("arn:aws:ecs:eu-west-1:111122223333:task-set/{hidden}/s/ecs-svc/1");
+            let d = TaskSetArn::parse(&arn).unwrap().doubts();
+            assert_eq!(d, vec![HIDDEN_IN_ARN.to_string()], "{hidden:?}");
+        }
         assert!(d[0].starts_with("account id \"1234\" is not 12 digits"));
         assert!(d[1].starts_with("partition \"awz\""));
         assert!(d[2].starts_with("region \"mars-1\""));

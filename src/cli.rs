@@ -1,10 +1,11 @@
 //! The command line, parsed once into typed values that the rest of the program sees.
 
 use crate::period::{Period, PeriodError};
+use crate::query::{QueryError, S3Folder, Table};
 use crate::reconcile::Outcome;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::builder::NonEmptyStringValueParser;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -33,6 +34,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Write the built-in templates to a folder, as a starting point for --templates
     Templates(TemplatesArgs),
+    /// Print the SQL that picks the evidence out of S3 (Amazon Athena) or AWS Config; never runs it
+    Query(QueryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +199,69 @@ pub struct TemplatesArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Prints SQL on stdout and nothing else; the tool never runs it (no network code). \
+                  Athena: create the table once (--ddl), run the SELECT, or its UNLOAD with --unload, and \
+                  give `report` what lands in S3 (gzip JSON Lines). Config: run the query with \
+                  `aws configservice select-aggregate-resource-config --expression` and give `report` its \
+                  output. The period is always given: the SQL never depends on the day it is printed."
+)]
+pub struct QueryArgs {
+    /// Which service runs the SQL: athena (the findings) or config (the inventory, as an AWS Config
+    /// advanced query)
+    #[arg(long, value_enum)]
+    pub engine: Engine,
+
+    /// Where the findings are stored (athena): firehose (raw lines under yyyy/MM/dd/HH/ prefixes) or
+    /// security-lake (the Security Hub table of Security Lake)
+    #[arg(long, value_enum, required_if_eq("engine", "athena"))]
+    pub source: Option<Source>,
+
+    /// The Athena table (athena): DATABASE.TABLE or TABLE, letters, digits and _ only
+    #[arg(long, value_name = "DB.TABLE", value_parser = parse_table, required_if_eq("engine", "athena"))]
+    pub table: Option<Table>,
+
+    /// Period, a calendar quarter such as 2026-Q3 (UTC)
+    #[arg(long, value_name = "QUARTER", value_parser = parse_period, conflicts_with_all = ["from", "to"])]
+    pub period: Option<Period>,
+
+    /// First day of the period (with --to), UTC
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
+    pub from: Option<NaiveDate>,
+
+    /// Last day of the period (with --from), UTC
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+    pub to: Option<NaiveDate>,
+
+    /// Wrap the SELECT in UNLOAD ... TO this S3 folder (s3://bucket/prefix/), so the result lands there as
+    /// gzip JSON Lines; Athena refuses a folder that already holds objects
+    #[arg(long, value_name = "S3URI", value_parser = parse_s3_folder, conflicts_with = "ddl")]
+    pub unload: Option<S3Folder>,
+
+    /// Print the CREATE EXTERNAL TABLE of the source's table instead of the query
+    #[arg(long, conflicts_with_all = ["period", "from", "to"])]
+    pub ddl: bool,
+}
+
+/// The services `query` writes SQL for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// Amazon Athena (Trino SQL) over the findings archive
+    Athena,
+    /// AWS Config advanced query over an aggregator
+    Config,
+}
+
+/// Where the findings are stored, for `query --engine athena`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Source {
+    /// EventBridge → Firehose → S3: one event or finding per line, gzip, yyyy/MM/dd/HH/ prefixes
+    Firehose,
+    /// The Security Lake table of Security Hub findings (OCSF)
+    SecurityLake,
+}
+
 /// An option value that is not what the option takes.
 #[derive(Debug, thiserror::Error)]
 pub enum ArgError {
@@ -209,6 +275,14 @@ pub enum ArgError {
 
 fn parse_period(text: &str) -> Result<Period, PeriodError> {
     Period::parse_quarter(text)
+}
+
+fn parse_table(text: &str) -> Result<Table, QueryError> {
+    Table::parse(text)
+}
+
+fn parse_s3_folder(text: &str) -> Result<S3Folder, QueryError> {
+    S3Folder::parse(text)
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, ArgError> {

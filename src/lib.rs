@@ -10,7 +10,9 @@
 //! → `signature` (an OpenSSH signature of the manifest, written into a pack that verifies, and checked).
 //!
 //! Leaves any stage may use: `model`, `network`, `arn`, `time`, `period`, `catalog`, `digest`, `escape`,
-//! `json`, `safe_fs`. On top: `cli` (arguments) and `app` (the commands: a validated plan, then the stages).
+//! `json`, `safe_fs`. On top: `query` (the SQL for Athena and AWS Config that picks the evidence out of an
+//! organisation's archive; printed, never run), `cli` (arguments) and `app` (the commands: a validated
+//! plan, then the stages).
 
 // Leaves.
 pub mod arn;
@@ -34,9 +36,10 @@ pub mod reconcile;
 pub mod render;
 pub mod signature;
 
-// The command line.
+// The command line: `query` prints the SQL that selects the evidence where it is stored (no stage runs).
 pub mod app;
 pub mod cli;
+pub mod query;
 
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

@@ -229,6 +229,23 @@ impl Finding {
     pub fn is_active(&self) -> bool {
         self.record_state == RecordState::Active
     }
+
+    /// The free text the finding carries into the outputs, by field name.
+    pub fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![("Id", self.id.as_str()), ("Title", self.title.as_str())];
+        out.extend(self.account_name.as_deref().map(|t| ("AwsAccountName", t)));
+        out.extend(self.severity.as_deref().map(|t| ("Severity", t)));
+        if let Some(n) = &self.note {
+            out.push(("Note.Text", n.text.as_str()));
+            out.push(("Note.UpdatedBy", n.updated_by.as_str()));
+        }
+        out.extend(
+            self.related_requirements
+                .iter()
+                .map(|r| ("RelatedRequirements", r.as_str())),
+        );
+        out
+    }
 }
 
 /// A load balancer a task set is registered with (needed to pre-fill the replacement command).
@@ -268,6 +285,38 @@ pub struct TaskSet {
     /// descriptions of the same moment that disagree).
     pub readings: Vec<String>,
     pub origin: Origin,
+}
+
+impl TaskSet {
+    /// The free text the task set carries into the outputs and the runbooks, by field name.
+    pub fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![("id", self.id.as_str())];
+        for (name, value) in [
+            ("launchType", &self.launch_type),
+            ("taskDefinition", &self.task_definition),
+            ("startedBy", &self.started_by),
+            ("externalId", &self.external_id),
+            ("stabilityStatus", &self.stability_status),
+        ] {
+            out.extend(value.as_deref().map(|t| (name, t)));
+        }
+        out.extend(self.subnets.iter().map(|t| ("subnets", t.as_str())));
+        out.extend(
+            self.security_groups
+                .iter()
+                .map(|t| ("securityGroups", t.as_str())),
+        );
+        for lb in &self.load_balancers {
+            for (name, value) in [
+                ("targetGroupArn", &lb.target_group_arn),
+                ("loadBalancerName", &lb.load_balancer_name),
+                ("containerName", &lb.container_name),
+            ] {
+                out.extend(value.as_deref().map(|t| (name, t)));
+            }
+        }
+        out
+    }
 }
 
 /// What a description says of a task set's exposure at one moment.
@@ -335,8 +384,20 @@ pub struct Inventory {
     pub config_scopes: BTreeSet<(String, String)>,
     /// Each task set's configurations as AWS Config captured them, oldest first.
     pub config_timeline: BTreeMap<String, Vec<ConfigPoint>>,
-    /// Calls the inventory collection recorded as failed, in words: gaps the report names.
-    pub collection_gaps: Vec<String>,
+    /// Calls the inventory collection recorded as failed: gaps the report names.
+    pub collection_gaps: Vec<CollectionGap>,
+}
+
+/// A call `collect-inventory.sh` recorded as failed in its `collection.json` (throttled past its retries,
+/// AccessDenied, …): what it did not see.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CollectionGap {
+    /// The AWS CLI call, without `aws` (`ecs list-services --cluster …`).
+    pub call: String,
+    pub account_id: String,
+    pub region: String,
+    pub error_code: String,
+    pub message: String,
 }
 
 /// A record that may be an ECS.16 finding but whose task set or status cannot be read: it cannot be placed,

@@ -19,6 +19,8 @@ const CHAIN: &[&str] = &[
     "manifest",
     "pack",
     "signature",
+    // Command-level: writes SQL, runs no stage; `cli` parses its names and folders.
+    "query",
     "cli",
     "app",
     "testkit",

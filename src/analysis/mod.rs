@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod coverage;
 pub mod exceptions;
 pub mod history;
+pub mod population;
 pub mod reach;
 pub mod remediation;
 
@@ -66,6 +67,8 @@ pub struct Analysis {
     pub remediation: Vec<Remediation>,
     pub history: History,
     pub baseline: Option<Baseline>,
+    /// The population examined and where the evidence may not reach all of it.
+    pub population: population::Population,
 }
 
 /// Why an analysis could not be made.
@@ -109,7 +112,20 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
     let register = plan.register.as_deref().unwrap_or_default();
     let exceptions = exceptions::evaluate(&rows, register, &as_of);
     let remediation = remediation::plan(&rows, &ingested.inventory);
-    let history = history::build(&all_copies, &rows, &period, &as_of);
+    let history = history::build(
+        &all_copies,
+        &ingested.inventory.config_timeline,
+        &rows,
+        &period,
+        &as_of,
+    );
+    let population = population::population(
+        &rows,
+        &ingested.inventory,
+        &ingested.inputs,
+        &period,
+        as_of.date_naive(),
+    );
     let baseline = plan
         .previous
         .as_ref()
@@ -130,5 +146,6 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         remediation,
         history,
         baseline,
+        population,
     })
 }

@@ -3,9 +3,15 @@
 //! A task set's network configuration cannot be changed in place (`update-task-set` only changes its scale),
 //! so the fix is a replacement task set with `assignPublicIp=DISABLED` in private subnets, made primary, then
 //! the old one scaled to zero and deleted. Task sets started by CodeDeploy are replaced by a new deployment
-//! whose AppSpec says `DISABLED`. Every value from the inputs is shell-quoted (or JSON-quoted in YAML), so a
-//! hostile name cannot turn a command into another one.
+//! whose AppSpec says `DISABLED`.
+//!
+//! Every value from the inputs is quoted for the language it lands in by one function of `escape` each:
+//! [`shell_word`] in commands, [`json_string`] in their JSON arguments, [`yaml_string`] in the AppSpec. So a
+//! hostile name can neither turn a command into another one nor add a key (a CodeDeploy hook) to the
+//! AppSpec. A value holding a control or bidirectional character is refused from commands altogether:
+//! quoted, it would still be carried, unseen, and the command would run differently from how it reads.
 
+use crate::escape::{is_hidden_control, json_string, shell_word, yaml_string};
 use crate::model::{Inventory, TaskSet};
 use crate::reconcile::{Outcome, Row};
 use serde::Serialize;
@@ -31,21 +37,22 @@ pub fn needs_remediation(o: Outcome) -> bool {
     )
 }
 
-/// Quotes a value for a POSIX shell only when it needs it.
-pub fn shell_quote(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_./:=,@%+-".contains(c))
-        && !s.starts_with('-');
-    if plain {
-        s.to_string()
+/// Why no command is shown: the value (named as the reader knows it) holds a character that acts unseen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Refused(&'static str);
+
+/// A value from the inputs, when a command may carry it.
+fn checked<'a>(what: &'static str, value: &'a str) -> Result<&'a str, Refused> {
+    if value.chars().any(is_hidden_control) {
+        Err(Refused(what))
     } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
+        Ok(value)
     }
 }
 
-fn json_quote(s: &str) -> String {
-    serde_json::to_string(s).expect("a string serialises")
+/// Every value of a list, when a command may carry them all.
+fn all_checked<'a>(what: &'static str, values: &'a [String]) -> Result<Vec<&'a str>, Refused> {
+    values.iter().map(|v| checked(what, v)).collect()
 }
 
 fn list_or(values: &[String], placeholder: &str) -> Vec<String> {
@@ -70,97 +77,137 @@ fn network_of(ts: Option<&TaskSet>) -> (Vec<String>, Vec<String>) {
     )
 }
 
-fn task_set_commands(r: &Row, ts: Option<&TaskSet>) -> String {
-    let q = shell_quote;
-    let region = q(&r.region);
-    let (cluster, service) = (q(&r.cluster), q(&r.service));
-    let task_definition = ts
-        .and_then(|t| t.task_definition.clone())
-        .unwrap_or_else(|| "<task-definition-arn>".to_string());
+fn task_definition_of(ts: Option<&TaskSet>) -> String {
+    ts.and_then(|t| t.task_definition.clone())
+        .unwrap_or_else(|| "<task-definition-arn>".to_string())
+}
+
+/// A JSON list of strings, each through [`json_string`].
+fn json_list(values: &[&str]) -> String {
+    let items: Vec<String> = values.iter().map(|v| json_string(v)).collect();
+    format!("[{}]", items.join(","))
+}
+
+/// `--network-configuration` as JSON: the AWS CLI's shorthand has no quoting a value could not break out of
+/// (a subnet `x],assignPublicIp=ENABLED,y=[` would add a member), JSON has.
+fn network_json(ts: Option<&TaskSet>) -> Result<String, Refused> {
     let (subnets, groups) = network_of(ts);
-    // Quoted as a whole: braces and commas would otherwise be brace-expanded by bash.
-    let network = format!(
-        "awsvpcConfiguration={{subnets=[{}],securityGroups=[{}],assignPublicIp=DISABLED}}",
-        subnets.join(","),
-        groups.join(",")
-    );
+    Ok(format!(
+        "{{\"awsvpcConfiguration\":{{\"subnets\":{},\"securityGroups\":{},\"assignPublicIp\":\"DISABLED\"}}}}",
+        json_list(&all_checked("subnet", &subnets)?),
+        json_list(&all_checked("security group", &groups)?)
+    ))
+}
+
+/// `--load-balancers` as one JSON list (the option takes a list; given twice, the AWS CLI keeps only the
+/// last), `None` without load balancers.
+fn load_balancers_json(ts: Option<&TaskSet>) -> Result<Option<String>, Refused> {
+    let balancers = ts.map(|t| t.load_balancers.as_slice()).unwrap_or(&[]);
+    if balancers.is_empty() {
+        return Ok(None);
+    }
+    let mut items = Vec::new();
+    for lb in balancers {
+        let mut members = Vec::new();
+        let texts = [
+            ("targetGroupArn", "target group", &lb.target_group_arn),
+            (
+                "loadBalancerName",
+                "load balancer name",
+                &lb.load_balancer_name,
+            ),
+            ("containerName", "container name", &lb.container_name),
+        ];
+        for (key, what, value) in texts {
+            if let Some(v) = value {
+                members.push(format!("\"{key}\":{}", json_string(checked(what, v)?)));
+            }
+        }
+        if let Some(p) = lb.container_port {
+            members.push(format!("\"containerPort\":{p}"));
+        }
+        items.push(format!("{{{}}}", members.join(",")));
+    }
+    Ok(Some(format!("[{}]", items.join(","))))
+}
+
+fn task_set_commands(r: &Row, ts: Option<&TaskSet>) -> Result<String, Refused> {
+    let word = |what: &'static str, value: &str| checked(what, value).map(shell_word);
+    let region = word("region", &r.region)?;
+    let cluster = word("cluster name", &r.cluster)?;
+    let service = word("service name", &r.service)?;
+    let old = word("task set ARN", &r.task_set_arn)?;
+    let launch_type = ts.and_then(|t| t.launch_type.clone());
     let mut create = vec![
         "aws ecs create-task-set".to_string(),
         format!("--region {region}"),
         format!("--cluster {cluster} --service {service}"),
-        format!("--task-definition {}", q(&task_definition)),
-        format!("--external-id {}", q("<new-external-id>")),
+        format!(
+            "--task-definition {}",
+            word("task definition", &task_definition_of(ts))?
+        ),
+        format!("--external-id {}", shell_word("<new-external-id>")),
+        format!(
+            "--launch-type {}",
+            word(
+                "launch type",
+                launch_type.as_deref().unwrap_or("<FARGATE|EC2>")
+            )?
+        ),
+        format!("--network-configuration {}", shell_word(&network_json(ts)?)),
     ];
-    match ts.and_then(|t| t.launch_type.clone()) {
-        Some(lt) => create.push(format!("--launch-type {}", q(&lt))),
-        None => create.push(format!("--launch-type {}", q("<FARGATE|EC2>"))),
-    }
-    create.push(format!("--network-configuration {}", q(&network)));
-    for lb in ts.map(|t| t.load_balancers.as_slice()).unwrap_or(&[]) {
-        let mut parts = Vec::new();
-        if let Some(tg) = &lb.target_group_arn {
-            parts.push(format!("targetGroupArn={tg}"));
-        }
-        if let Some(name) = &lb.load_balancer_name {
-            parts.push(format!("loadBalancerName={name}"));
-        }
-        if let Some(c) = &lb.container_name {
-            parts.push(format!("containerName={c}"));
-        }
-        if let Some(p) = lb.container_port {
-            parts.push(format!("containerPort={p}"));
-        }
-        create.push(format!("--load-balancers {}", q(&parts.join(","))));
+    if let Some(lbs) = load_balancers_json(ts)? {
+        create.push(format!("--load-balancers {}", shell_word(&lbs)));
     }
     create.push("--scale value=100,unit=PERCENT".to_string());
-    let old = q(&r.task_set_arn);
     let common = format!("--region {region} --cluster {cluster} --service {service}");
-    [
+    Ok([
         "# 1. Create the replacement: same task definition, private subnets, no public IP.".to_string(),
         create.join(" \\\n    "),
         "# 2. Send production traffic to it (the taskSetArn printed by step 1).".to_string(),
         format!(
             "aws ecs update-service-primary-task-set {common} \\\n    --primary-task-set {}",
-            q("<new-task-set-arn>")
+            shell_word("<new-task-set-arn>")
         ),
         "# 3. Scale the exposed task set to zero.".to_string(),
         format!("aws ecs update-task-set {common} \\\n    --task-set {old} --scale value=0,unit=PERCENT"),
         "# 4. Delete it.".to_string(),
         format!("aws ecs delete-task-set {common} \\\n    --task-set {old}"),
     ]
-    .join("\n")
+    .join("\n"))
 }
 
+/// The AppSpec of the next CodeDeploy deployment. Every value is a YAML double-quoted scalar, the names in
+/// the comment line too, so none can end its line.
 fn appspec(r: &Row, ts: Option<&TaskSet>) -> String {
-    let td = ts
-        .and_then(|t| t.task_definition.clone())
-        .unwrap_or_else(|| "<task-definition-arn>".to_string());
     let (subnets, groups) = network_of(ts);
     let lb = ts.and_then(|t| t.load_balancers.first());
     let list = |v: &[String]| {
         v.iter()
-            .map(|s| json_quote(s))
+            .map(|s| yaml_string(s))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let mut lines = vec![
         format!(
-            "# AppSpec for the next CodeDeploy deployment of {}/{}",
-            r.cluster.replace('\n', " "),
-            r.service.replace('\n', " ")
+            "# AppSpec for the next CodeDeploy deployment of {}",
+            yaml_string(&format!("{}/{}", r.cluster, r.service))
         ),
         "version: 0.0".to_string(),
         "Resources:".to_string(),
         "  - TargetService:".to_string(),
         "      Type: AWS::ECS::Service".to_string(),
         "      Properties:".to_string(),
-        format!("        TaskDefinition: {}", json_quote(&td)),
+        format!(
+            "        TaskDefinition: {}",
+            yaml_string(&task_definition_of(ts))
+        ),
     ];
     if let Some(lb) = lb {
         lines.push("        LoadBalancerInfo:".to_string());
         lines.push(format!(
             "          ContainerName: {}",
-            json_quote(lb.container_name.as_deref().unwrap_or("<container-name>"))
+            yaml_string(lb.container_name.as_deref().unwrap_or("<container-name>"))
         ));
         lines.push(format!(
             "          ContainerPort: {}",
@@ -182,6 +229,14 @@ fn appspec(r: &Row, ts: Option<&TaskSet>) -> String {
     lines.join("\n")
 }
 
+/// The warning a runbook shows instead of commands built with a value that acts unseen.
+fn refusal(Refused(what): Refused) -> (String, String) {
+    (
+        format!("No command is shown: the {what} holds control or bidirectional-override characters (shown escaped in this report), which a copied command would carry unseen, so that it runs differently from how it reads. Check the task set with `aws ecs describe-task-sets` and write the commands by hand."),
+        "# No command is shown for this task set: see the warning above.".to_string(),
+    )
+}
+
 /// Remediation for every row that needs it, in row order.
 pub fn plan(rows: &[Row], inventory: &Inventory) -> Vec<Remediation> {
     rows.iter()
@@ -201,11 +256,20 @@ pub fn plan(rows: &[Row], inventory: &Inventory) -> Vec<Remediation> {
             if r.outcome == Outcome::RiskAccepted {
                 notes.push("The risk is accepted in Security Hub: replace the task set when the exception ends, then unsuppress the finding.".to_string());
             }
+            let script = if codedeploy {
+                appspec(r, ts)
+            } else {
+                task_set_commands(r, ts).unwrap_or_else(|refused| {
+                    let (warning, script) = refusal(refused);
+                    notes.insert(0, warning);
+                    script
+                })
+            };
             Remediation {
                 task_set_arn: r.task_set_arn.clone(),
                 outcome: r.outcome.code().to_string(),
                 method: if codedeploy { "codedeploy" } else { "task-set" }.to_string(),
-                script: if codedeploy { appspec(r, ts) } else { task_set_commands(r, ts) },
+                script,
                 notes,
             }
         })
@@ -287,8 +351,8 @@ mod tests {
             "--cluster pay --service api",
             "--task-definition arn:aws:ecs:eu-west-1:1:task-definition/api:7",
             "--launch-type FARGATE",
-            "--network-configuration 'awsvpcConfiguration={subnets=[subnet-0a,subnet-0b],securityGroups=[sg-01],assignPublicIp=DISABLED}'",
-            "--load-balancers targetGroupArn=arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/api/0f,containerName=web,containerPort=8080",
+            r#"--network-configuration '{"awsvpcConfiguration":{"subnets":["subnet-0a","subnet-0b"],"securityGroups":["sg-01"],"assignPublicIp":"DISABLED"}}'"#,
+            r#"--load-balancers '[{"targetGroupArn":"arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/api/0f","containerName":"web","containerPort":8080}]'"#,
             "aws ecs update-service-primary-task-set",
             &format!("--task-set {arn} --scale value=0,unit=PERCENT"),
             "aws ecs delete-task-set",
@@ -296,6 +360,58 @@ mod tests {
             assert!(s.contains(want), "missing {want:?} in\n{s}");
         }
         assert!(plan[0].notes[0].contains("must be private"));
+    }
+
+    #[test]
+    fn every_load_balancer_is_in_the_one_list_the_option_takes() {
+        let arn = "arn:aws:ecs:eu-west-1:1:task-set/pay/api/ecs-svc/42";
+        let mut inv = inventory(arn, None);
+        let ts = inv.task_sets.get_mut(arn).unwrap();
+        let mut second = ts.load_balancers[0].clone();
+        second.container_port = Some(9090);
+        ts.load_balancers.push(second);
+        let s = &plan(&[row(arn)], &inv)[0].script;
+        assert_eq!(s.matches("--load-balancers").count(), 1, "{s}");
+        assert!(
+            s.contains(r#""containerPort":8080},{"targetGroupArn""#),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn a_value_that_acts_unseen_is_refused_from_commands_with_a_warning() {
+        let arn = "arn:aws:ecs:eu-west-1:1:task-set/pay/api/ecs-svc/42";
+        for (field, set) in [
+            (
+                "subnet",
+                (|t: &mut TaskSet| t.subnets[1] = "subnet-0b\rrm -rf ~".into()) as fn(&mut TaskSet),
+            ),
+            ("launch type", |t| {
+                t.launch_type = Some("FARGATE\u{202e}".into())
+            }),
+            ("container name", |t| {
+                t.load_balancers[0].container_name = Some("w\u{1b}[8m".into())
+            }),
+        ] {
+            let mut inv = inventory(arn, None);
+            set(inv.task_sets.get_mut(arn).unwrap());
+            let r = &plan(&[row(arn)], &inv)[0];
+            assert!(!r.script.contains("aws ecs"), "{field}: {}", r.script);
+            assert!(!r.script.chars().any(is_hidden_control), "{field}");
+            assert!(
+                r.notes[0].starts_with(&format!("No command is shown: the {field} holds control")),
+                "{field}: {:?}",
+                r.notes
+            );
+        }
+        // The names come from the ARN.
+        let odd = "arn:aws:ecs:eu-west-1:1:task-set/pay\r/api/ecs-svc/42";
+        let r = &plan(&[row(odd)], &inventory(odd, None))[0];
+        assert!(
+            r.notes[0].contains("the cluster name holds control"),
+            "{:?}",
+            r.notes
+        );
     }
 
     #[test]
@@ -311,16 +427,21 @@ mod tests {
     }
 
     #[test]
-    fn shell_quoting_defuses_hostile_values() {
-        assert_eq!(shell_quote("payments"), "payments");
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("x'; rm -rf / #"), "'x'\\''; rm -rf / #'");
-        assert_eq!(shell_quote("$(curl evil)"), "'$(curl evil)'");
-        assert_eq!(shell_quote("--force"), "'--force'");
-        assert_eq!(shell_quote(""), "''");
-        // Braces, brackets and angle brackets mean something to bash: always quoted.
-        assert_eq!(shell_quote("a={b,c}"), "'a={b,c}'");
-        assert_eq!(shell_quote("<x>"), "'<x>'");
+    fn no_name_adds_a_line_or_a_key_to_the_appspec() {
+        let arn = "arn:aws:ecs:eu-west-1:1:task-set/x\rHooks:\n  - BeforeInstall: arn:aws:lambda:eu-west-1:1:function:evil/api\u{2028}Hooks: x/ecs-svc/42";
+        let r = &plan(&[row(arn)], &inventory(arn, Some("CODE_DEPLOY")))[0];
+        let plain = "arn:aws:ecs:eu-west-1:1:task-set/pay/api/ecs-svc/42";
+        let p = &plan(&[row(plain)], &inventory(plain, Some("CODE_DEPLOY")))[0];
+        let lines = |s: &str| {
+            s.split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+                .count()
+        };
+        assert_eq!(lines(&r.script), lines(&p.script), "{}", r.script);
+        assert!(
+            r.script.starts_with("# AppSpec for the next CodeDeploy deployment of \"x\\u000dHooks:\\u000a  - BeforeInstall: arn:aws:lambda:eu-west-1:1:function:evil/api\\u2028Hooks: x\"\n"),
+            "{}",
+            r.script
+        );
     }
 
     #[test]

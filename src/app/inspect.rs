@@ -1,9 +1,10 @@
 //! `inspect`: what each input is, how many records it holds, and what is wrong with it.
 
+use super::say;
 use crate::cli::InspectArgs;
 use crate::ingest::{self, InputReport, InputStatus, Inputs};
 use anyhow::Result;
-use std::io::{self, Write};
+use std::io;
 use std::process::ExitCode;
 
 /// One input in one line.
@@ -48,9 +49,9 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode> {
     };
     let mut out = io::stdout().lock();
     for i in &inputs {
-        writeln!(out, "{}", line(i))?;
+        say(&mut out, &line(i))?;
         for p in &i.problems {
-            writeln!(out, "    record {}: {}", p.record, p.message)?;
+            say(&mut out, &format!("    record {}: {}", p.record, p.message))?;
         }
     }
     let sum = |f: fn(&InputReport) -> u64| inputs.iter().map(f).sum::<u64>();
@@ -58,8 +59,7 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode> {
         .iter()
         .filter(|i| matches!(i.status, InputStatus::Rejected(_)))
         .count();
-    writeln!(
-        out,
+    let totals = format!(
         "total: {} files, {} rejected; records {}  ECS.16 findings {}  task sets {}  problems {}",
         inputs.len(),
         rejected,
@@ -67,7 +67,8 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode> {
         sum(|i| i.ecs16_findings),
         sum(|i| i.task_sets),
         sum(|i| i.problems.len() as u64),
-    )?;
+    );
+    say(&mut out, &totals)?;
     Ok(
         if rejected > 0 || !inputs.iter().any(|i| i.status == InputStatus::Used) {
             ExitCode::from(1)

@@ -1,6 +1,7 @@
 //! Runs the commands. `report` is the stages in order — plan, analyse (ingest → dedupe → reconcile →
 //! aggregate/history), render, manifest, pack — each handing the next a typed value. `sign` and `verify`
-//! are the `signature` stage (and `manifest::verify`) on a pack already written.
+//! are the `signature` stage (and `manifest::verify`) on a pack already written. `query` runs no stage: it
+//! prints the SQL that selects the evidence where it is stored.
 //!
 //! Exit codes: 0 done; 1 something the user asked to be told about was found (`--fail-on` outcomes, a pack
 //! that fails `verify`, `inspect` with unreadable files); 2 the run could not be done (bad input, bad usage,
@@ -8,10 +9,12 @@
 
 mod inspect;
 pub mod plan;
+mod query;
 
 use crate::analysis::aggregate::Aggregates;
 use crate::analysis::{self, Analysis};
 use crate::cli::{Cli, Command, ReportArgs, SignArgs, TemplatesArgs, VerifyArgs};
+use crate::escape::terminal_line;
 use crate::ingest::InputStatus;
 use crate::reconcile::Outcome;
 use crate::render::{self, context, templates::Renderer, RenderOptions};
@@ -28,18 +31,50 @@ pub fn main() -> ExitCode {
     quiet_panics_of_the_workbook_writer();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            let mut err = io::stderr().lock();
+            for line in usage_error_lines(e) {
+                let _ = writeln!(err, "{line}");
+            }
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
     };
     match run(cli) {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            for line in error_lines(&e) {
+                eprintln!("{line}");
+            }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Messages name files and quote values from the inputs: shown escaped, so that a line feed in a file
+/// name cannot forge a second `error:` line. Only the list of unusable inputs keeps its line breaks: it
+/// escapes each entry itself (`ingest::IngestError::NoInputs`).
+fn error_lines(e: &anyhow::Error) -> Vec<String> {
+    let message = format!("error: {e:#}");
+    use crate::ingest::IngestError::NoInputs;
+    let listed = e.chain().any(|c| {
+        matches!(c.downcast_ref(), Some(NoInputs(_)))
+            || matches!(
+                c.downcast_ref(),
+                Some(analysis::AnalyseError::Ingest(NoInputs(_)))
+            )
+    });
+    if listed {
+        message
+            .lines()
+            .map(|l| terminal_line(l).into_owned())
+            .collect()
+    } else {
+        vec![terminal_line(&message).into_owned()]
     }
 }
 
@@ -55,6 +90,38 @@ fn quiet_panics_of_the_workbook_writer() {
     }));
 }
 
+/// Writes one line for the terminal through `escape::terminal_line`: a file name or a value from the
+/// inputs can neither steer the terminal nor start another line.
+pub(crate) fn say(out: &mut impl Write, line: &str) -> io::Result<()> {
+    writeln!(out, "{}", terminal_line(line))
+}
+
+/// A usage error as clap words it, in plain text (clap's own colours are dropped). It quotes the arguments
+/// it could not use, which may be file names: each goes through `terminal_line` before the message is
+/// made, so a line feed in one cannot forge another line; then every line goes through it too.
+fn usage_error_lines(mut e: clap::Error) -> Vec<String> {
+    use clap::error::ContextValue;
+    let shown: Vec<_> = e
+        .context()
+        .filter_map(|(kind, value)| match value {
+            ContextValue::String(s) => Some((kind, ContextValue::String(terminal_line(s).into()))),
+            ContextValue::Strings(v) => Some((
+                kind,
+                ContextValue::Strings(v.iter().map(|s| terminal_line(s).into()).collect()),
+            )),
+            _ => None,
+        })
+        .collect();
+    for (kind, value) in shown {
+        e.insert(kind, value);
+    }
+    e.render()
+        .to_string()
+        .lines()
+        .map(|l| terminal_line(l).into_owned())
+        .collect()
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.downcast_ref::<io::Error>()
         .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
@@ -67,6 +134,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify(args) => verify(&args),
         Command::Sign(args) => sign(&args),
         Command::Templates(args) => templates(&args),
+        Command::Query(args) => query::run(&args),
     }
 }
 
@@ -115,10 +183,11 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
     } = plan;
     staging.commit(&[manifest_file])?;
     if verbose {
+        let mut err = io::stderr().lock();
         for input in &analysis.inputs {
-            eprintln!("{}", inspect::line(input));
+            say(&mut err, &inspect::line(input))?;
             for p in &input.problems {
-                eprintln!("    record {}: {}", p.record, p.message);
+                say(&mut err, &format!("    record {}: {}", p.record, p.message))?;
             }
         }
     }
@@ -143,22 +212,26 @@ fn is_a_context_dump(bytes: &[u8]) -> bool {
 /// The short outcome table on stdout at the end of a run.
 fn print_outcomes(pack: &std::path::Path, a: &Analysis) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    writeln!(
-        out,
-        "ECS.16 evidence pack written to {} (as of {}, period {})",
-        pack.display(),
-        time::format(&a.as_of),
-        a.period.label
+    say(
+        &mut out,
+        &format!(
+            "ECS.16 evidence pack written to {} (as of {}, period {})",
+            pack.display(),
+            time::format(&a.as_of),
+            a.period.label
+        ),
     )?;
-    writeln!(out, "{:<20} {:>9}", "outcome", "task sets")?;
+    say(&mut out, &format!("{:<20} {:>9}", "outcome", "task sets"))?;
     for (o, n) in Outcome::ALL.iter().zip(a.aggregates.outcomes) {
-        writeln!(out, "{:<20} {:>9}", o.code(), n)?;
+        say(&mut out, &format!("{:<20} {:>9}", o.code(), n))?;
     }
-    writeln!(out, "{:<20} {:>9}", "total", a.aggregates.total)?;
+    say(
+        &mut out,
+        &format!("{:<20} {:>9}", "total", a.aggregates.total),
+    )?;
     let count = |has: fn(&InputStatus) -> bool| a.inputs.iter().filter(|i| has(&i.status)).count();
     let problems: usize = a.inputs.iter().map(|i| i.problems.len()).sum();
-    writeln!(
-        out,
+    let totals = format!(
         "inputs: {} read, {} rejected; {} findings read, {} distinct ECS.16 ({} duplicates dropped); {} task sets in dumps; {problems} record problems",
         count(|s| matches!(s, InputStatus::Used)),
         count(|s| matches!(s, InputStatus::Rejected(_))),
@@ -166,7 +239,8 @@ fn print_outcomes(pack: &std::path::Path, a: &Analysis) -> io::Result<()> {
         a.findings.len(),
         a.duplicates_dropped,
         a.inventory.task_sets.len(),
-    )
+    );
+    say(&mut out, &totals)
 }
 
 /// `--fail-on`: exit 1 when any task set has one of the listed outcomes, saying which and how many.
@@ -180,7 +254,13 @@ fn gate(fail_on: &[Outcome], aggregates: &Aggregates) -> ExitCode {
     if hits.is_empty() {
         return ExitCode::SUCCESS;
     }
-    eprintln!("fail-on: {} (the pack was written)", hits.join(", "));
+    eprintln!(
+        "{}",
+        terminal_line(&format!(
+            "fail-on: {} (the pack was written)",
+            hits.join(", ")
+        ))
+    );
     ExitCode::from(1)
 }
 
@@ -188,12 +268,14 @@ fn templates(args: &TemplatesArgs) -> Result<ExitCode> {
     let written = render::templates::write_out(&args.dir, args.force)?;
     let mut out = io::stdout().lock();
     for w in written {
-        writeln!(out, "wrote {w}")?;
+        say(&mut out, &format!("wrote {w}"))?;
     }
-    writeln!(
-        out,
-        "use them with: ecs16-evidence report --templates {} ...",
-        args.dir.display()
+    say(
+        &mut out,
+        &format!(
+            "use them with: ecs16-evidence report --templates {} ...",
+            args.dir.display()
+        ),
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -211,14 +293,15 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode> {
         _ => None,
     };
     let mut out = io::stdout().lock();
+    // A pack's file names come from whoever made the pack.
     for line in v.lines() {
-        writeln!(out, "{line}")?;
+        say(&mut out, &line)?;
     }
     match &verdict {
-        Some(verdict) => writeln!(out, "{}", verdict.line())?,
-        None if signature::is_present(&args.pack) => writeln!(
-            out,
-            "signature: not checked (give --allowed-signers FILE --identity ID to check it)"
+        Some(verdict) => say(&mut out, &verdict.line())?,
+        None if signature::is_present(&args.pack) => say(
+            &mut out,
+            "signature: not checked (give --allowed-signers FILE --identity ID to check it)",
         )?,
         None => {}
     }
@@ -234,18 +317,22 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode> {
 fn sign(args: &SignArgs) -> Result<ExitCode> {
     let signed = signature::sign(&args.pack, &args.key, args.force)?;
     let mut out = io::stdout().lock();
-    writeln!(
-        out,
-        "signed: {} ({}, namespace {})",
-        signed.path.display(),
-        signed.key,
-        signature::NAMESPACE
+    say(
+        &mut out,
+        &format!(
+            "signed: {} ({}, namespace {})",
+            signed.path.display(),
+            signed.key,
+            signature::NAMESPACE
+        ),
     )?;
-    writeln!(
-        out,
-        "allowed_signers line for the assessor: ID namespaces=\"{}\" {}",
-        signature::NAMESPACE,
-        signed.public_key
+    say(
+        &mut out,
+        &format!(
+            "allowed_signers line for the assessor: ID namespaces=\"{}\" {}",
+            signature::NAMESPACE,
+            signed.public_key
+        ),
     )?;
     Ok(ExitCode::SUCCESS)
 }

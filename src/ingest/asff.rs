@@ -267,6 +267,7 @@ pub fn normalize(p: &Parsed, origin: Origin) -> Result<Selection, RecordError> {
     // Unreadable fields first, in reading order: they matter most to the reader of the flags.
     let mut all: Vec<String> = f.into_problems().iter().map(ToString::to_string).collect();
     all.append(&mut flags);
+    all.extend(record::hidden_text_flag(&finding.texts()));
     finding.flags = all;
     Ok(Selection::Ecs16(Box::new(finding)))
 }

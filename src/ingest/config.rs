@@ -117,6 +117,8 @@ pub fn item(p: &Parsed) -> Result<Item, RecordError> {
         .iter()
         .find_map(|k| f.time(&[k]));
     let configuration = match first_of(v, &["configuration"]) {
+        // The API leaves the configuration of a deleted resource empty.
+        Some(Value::String(s)) if s.trim().is_empty() => None,
         Some(Value::String(s)) => match record::parse(s) {
             Ok(inner) => {
                 flags.extend(
@@ -146,6 +148,12 @@ pub fn item(p: &Parsed) -> Result<Item, RecordError> {
         flags,
     };
     let mut all: Vec<String> = f.into_problems().iter().map(ToString::to_string).collect();
+    if !item.account_id.is_empty() && !arn::is_account_id(&item.account_id) {
+        all.push(format!(
+            "account id {:?} is not 12 digits (kept as written)",
+            item.account_id
+        ));
+    }
     all.extend(item.flags.iter().cloned());
     Ok(Item { flags: all, ..item })
 }
@@ -209,22 +217,32 @@ fn task_set(item: &Item, origin: Origin) -> Result<Said, RecordError> {
     let mut flags = item.flags.clone();
     flags.extend(arn.doubts());
     let vpc = ["NetworkConfiguration", "AwsVpcConfiguration"];
-    let assign_public_ip = conf.and_then(|c| ci(c, &vpc)).map(|net| {
-        match ci(net, &["AssignPublicIp"]) {
-            Some(Value::String(s)) => {
-                let a = AssignPublicIp::parse(s);
-                if !a.is_known() {
-                    flags.push(format!(
-                        "unknown AssignPublicIp {s:?} kept verbatim (exposure unknown)"
-                    ));
+    if conf.is_none() && !item.deleted() {
+        flags.push("the item records no configuration: exposure unknown".to_string());
+    }
+    let assign_public_ip = match conf {
+        None if item.deleted() => None,
+        // Nothing recorded is not "no awsvpc configuration": the exposure is unknown, never assumed off.
+        None => Some(AssignPublicIp::Other(
+            "(no configuration recorded)".to_string(),
+        )),
+        Some(c) => ci(c, &vpc).map(|net| {
+            match ci(net, &["AssignPublicIp"]) {
+                Some(Value::String(s)) => {
+                    let a = AssignPublicIp::parse(s);
+                    if !a.is_known() {
+                        flags.push(format!(
+                            "unknown AssignPublicIp {s:?} kept verbatim (exposure unknown)"
+                        ));
+                    }
+                    a
                 }
-                a
+                Some(other) => AssignPublicIp::Other(other.to_string()),
+                // CloudFormation's default, as the ECS API's, when the property is left out.
+                None => AssignPublicIp::Disabled,
             }
-            Some(other) => AssignPublicIp::Other(other.to_string()),
-            // CloudFormation's default, as the ECS API's, when the property is left out.
-            None => AssignPublicIp::Disabled,
-        }
-    });
+        }),
+    };
     let load_balancers = match conf.and_then(|c| ci(c, &["LoadBalancers"])) {
         Some(Value::Array(items)) => items
             .iter()
@@ -238,7 +256,7 @@ fn task_set(item: &Item, origin: Origin) -> Result<Said, RecordError> {
         _ => Vec::new(),
     };
     let from_conf = |path: &[&str]| conf.and_then(|c| ci_text(c, path));
-    let task_set = TaskSet {
+    let mut task_set = TaskSet {
         id: from_conf(&["Id"]).unwrap_or_else(|| arn.id.clone()),
         account_id: arn.account_id.clone(),
         region: arn.region.clone(),
@@ -267,6 +285,8 @@ fn task_set(item: &Item, origin: Origin) -> Result<Said, RecordError> {
         readings: Vec::new(),
         origin,
     };
+    let hidden = record::hidden_text_flag(&task_set.texts());
+    task_set.flags.extend(hidden);
     Ok(Said::TaskSet {
         task_set: Box::new(task_set),
         deleted: item.deleted(),
@@ -360,6 +380,29 @@ mod tests {
         };
         assert!(deleted);
         assert_eq!(task_set.assign_public_ip, None);
+    }
+
+    /// An item that records no configuration says nothing of the network: the exposure is unknown (it
+    /// would otherwise read as "no awsvpc configuration", that is not exposed).
+    #[test]
+    fn an_item_without_configuration_leaves_exposure_unknown() {
+        let (item, said) = read(
+            r#"{"accountId": "111122223333", "arn": "arn:aws:ecs:eu-west-1:111122223333:task-set/payments/api/ecs-svc/1",
+            "configurationItemCaptureTime": "2026-08-20T00:00:00Z", "configurationItemStatus": "OK",
+            "resourceType": "AWS::ECS::TaskSet", "awsRegion": "eu-west-1", "configuration": ""}"#,
+        );
+        let Said::TaskSet { task_set, deleted } = said else {
+            panic!()
+        };
+        assert!(!deleted && item.configuration.is_none());
+        assert!(matches!(
+            task_set.assign_public_ip,
+            Some(AssignPublicIp::Other(_))
+        ));
+        assert!(task_set
+            .flags
+            .iter()
+            .any(|f| f.contains("no configuration")));
     }
 
     #[test]

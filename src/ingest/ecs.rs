@@ -112,6 +112,7 @@ pub fn task_set(p: &Parsed, origin: Origin) -> Result<TaskSet, RecordError> {
     };
     let mut all: Vec<String> = f.into_problems().iter().map(ToString::to_string).collect();
     all.append(&mut flags);
+    all.extend(record::hidden_text_flag(&task_set.texts()));
     task_set.flags = all;
     Ok(task_set)
 }

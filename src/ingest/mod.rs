@@ -138,6 +138,11 @@ pub struct InputReport {
     /// task sets, services and failures that could be read. Findings of other controls are read and
     /// counted, not used.
     pub records_used: u64,
+    /// For a file of findings (any control) or of AWS Config items: the newest time the service stamped on
+    /// any of its records, which dates the export it is. ECS dumps carry no time of their own (a task set's
+    /// `updatedAt` is when it last changed, not when it was described).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(flatten)]
     pub status: InputStatus,
     /// Threads the file was split across (1 when read sequentially). Never written into a pack.
@@ -161,6 +166,7 @@ impl InputReport {
             other_records: 0,
             problems: Vec::new(),
             records_used: 0,
+            exported_at: None,
             status,
             threads: 1,
         }
@@ -208,7 +214,8 @@ pub enum IngestError {
     },
 }
 
-/// Each input on a line of its own with why it was not used.
+/// Each input on a line of its own with why it was not used. Each entry is escaped for the terminal here,
+/// so the message's own line breaks are the only ones left and the printer may show it line by line.
 fn unusable_list(inputs: &[InputReport]) -> String {
     if inputs.is_empty() {
         return " the inputs given hold no file".to_string();
@@ -216,10 +223,11 @@ fn unusable_list(inputs: &[InputReport]) -> String {
     inputs
         .iter()
         .map(|i| match i.status.why() {
-            Some(why) if why.starts_with(&i.path) => format!("\n  {why}"),
-            Some(why) => format!("\n  {}: {why}", i.path),
-            None => format!("\n  {}: holds no record", i.path),
+            Some(why) if why.starts_with(&i.path) => why.to_string(),
+            Some(why) => format!("{}: {why}", i.path),
+            None => format!("{}: holds no record", i.path),
         })
+        .map(|line| format!("\n  {}", crate::escape::terminal_line(&line)))
         .collect()
 }
 
@@ -540,7 +548,7 @@ fn read_file(
         let mut collector = FileCollector::new(index);
         if let Ok(shapes) = stream::read_slice(whole.text(), &mut collector) {
             let hashed = (whole.sha256, whole.size);
-            if let Ok(read) = finish_read(collector, &shapes, whole.gzip, hashed) {
+            if let Ok(read) = finish_read(source, collector, &shapes, whole.gzip, hashed) {
                 return Ok(read);
             }
         }
@@ -559,7 +567,7 @@ fn read_file(
     let (sha256, size) = digest
         .finish(source)
         .map_err(|e| Located::nowhere(InputProblem::Io(e)))?;
-    finish_read(collector, &shapes, gzip, (sha256, size))
+    finish_read(source, collector, &shapes, gzip, (sha256, size))
 }
 
 /// A file read to the end that holds nothing this tool reads is an error.
@@ -578,6 +586,7 @@ fn check_read(collector: &FileCollector, shapes: &[Shape]) -> Result<(), Located
 
 /// What a file read to the end gives, once its hash is known.
 fn finish_read(
+    source: &Source,
     mut collector: FileCollector,
     shapes: &[Shape],
     gzip: bool,
@@ -585,11 +594,21 @@ fn finish_read(
 ) -> Result<FileRead, Located> {
     check_read(&collector, shapes)?;
     collector.date_the_export();
-    let kind = describe_kind(shapes, &collector);
-    // A Config snapshot or an advanced query lists every resource of the accounts and regions it holds.
-    let config_complete = shapes
-        .iter()
-        .any(|s| s.holds(List::Results) || s.has_member("configSnapshotId"));
+    let mut kind = describe_kind(shapes, &collector);
+    // A Config snapshot or an advanced query lists every resource of the accounts and regions it holds. A
+    // snapshot says so by its `configSnapshotId`, or, where that is missing (AWS's own documented example
+    // has none), by the name Config gives the file in S3.
+    let named_snapshot = named_config_snapshot(&source.display())
+        && shapes.iter().any(|s| s.holds(List::ConfigurationItems));
+    if named_snapshot {
+        if let Some(rest) = kind.strip_prefix("config-history") {
+            kind = format!("config-snapshot{rest}");
+        }
+    }
+    let config_complete = named_snapshot
+        || shapes
+            .iter()
+            .any(|s| s.holds(List::Results) || s.has_member("configSnapshotId"));
     Ok(FileRead {
         collector,
         kind,
@@ -599,6 +618,13 @@ fn finish_read(
         threads: 1,
         config_complete,
     })
+}
+
+/// AWS Config names the snapshot files it delivers to S3
+/// `ACCOUNT_Config_REGION_ConfigSnapshot_YYYYMMDDTHHMMSSZ_ID.json.gz`.
+fn named_config_snapshot(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.contains("_Config_") && name.contains("_ConfigSnapshot_")
 }
 
 /// Where and what from a serde_json error, without serde_json's own " at line N column M" suffix.
@@ -687,6 +713,13 @@ fn describe_kind(shapes: &[Shape], c: &collect::FileCollector) -> String {
             "securityhub get-findings pages ({} in one file), {findings}",
             shapes.len()
         ),
+        (Shape::Lists { .. }, _, _)
+            if first.has_member("schema")
+                && first.has_member("calls")
+                && first.has_member("accounts") =>
+        {
+            "inventory collection (collect-inventory.sh)".to_string()
+        }
         // The main list decides: task sets or services before the failures beside them.
         (Shape::Lists { lists, .. }, _, _) => lists
             .iter()
@@ -718,7 +751,11 @@ fn describe_kind(shapes: &[Shape], c: &collect::FileCollector) -> String {
     let per_type: Vec<String> = c
         .config_types
         .iter()
-        .map(|(t, n)| format!("{t} {n}"))
+        .map(|(t, n)| match t.as_str() {
+            // A query that did not select resourceType.
+            "" => format!("resourceType not given {n}"),
+            t => format!("{t} {n}"),
+        })
         .collect();
     format!("{text} ({})", per_type.join(", "))
 }
@@ -767,6 +804,10 @@ fn merge(
     report.services = c.services_read;
     report.failures = c.failures_read;
     report.records_used = c.used();
+    // Files of findings and AWS Config files carry the time their service took them.
+    report.exported_at = c
+        .newest_stamp
+        .filter(|_| c.findings_read > 0 || !c.config_types.is_empty());
     out.newest_stamp = out.newest_stamp.max(c.newest_stamp);
     let read_nothing = c.records_read() == 0;
     let inv = &mut out.inventory;
@@ -959,7 +1000,7 @@ mod tests {
                 let hashed = digest
                     .finish(&source)
                     .map_err(|e| Located::nowhere(InputProblem::Io(e)))?;
-                finish_read(collector, &shapes, gzip, hashed)
+                finish_read(&source, collector, &shapes, gzip, hashed)
             })());
             assert_eq!(
                 via_whole,

@@ -255,6 +255,7 @@ pub fn normalize(p: &Parsed, origin: Origin) -> Result<Selection, RecordError> {
     };
     let mut all: Vec<String> = f.into_problems().iter().map(ToString::to_string).collect();
     all.append(&mut flags);
+    all.extend(record::hidden_text_flag(&finding.texts()));
     finding.flags = all;
     Ok(Selection::Ecs16(Box::new(finding)))
 }

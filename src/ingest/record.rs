@@ -13,6 +13,7 @@
 //! The text given has already been checked as JSON syntax by the stream reader (strings, brackets and
 //! commas are where they should be), which is what makes the member spans below reliable.
 
+use crate::escape::is_hidden_control;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -492,6 +493,28 @@ pub fn most_exposed<'v>(
     (chosen, words)
 }
 
+/// The flag of a record whose free text holds characters that act unseen (controls other than the tabs
+/// and line breaks a note may hold, bidirectional formatting), naming the fields: the data files keep the
+/// text as written, so the reader of a CSV needs telling; the reports show it escaped.
+pub fn hidden_text_flag(texts: &[(&str, &str)]) -> Option<String> {
+    let mut fields: Vec<&str> = Vec::new();
+    for (field, text) in texts {
+        let hides = text
+            .chars()
+            .any(|c| is_hidden_control(c) && !matches!(c, '\t' | '\n' | '\r'));
+        if hides && !fields.contains(field) {
+            fields.push(field);
+        }
+    }
+    (!fields.is_empty()).then(|| {
+        format!(
+            "{} {} control or bidirectional-override characters (kept as written here, shown escaped in the report)",
+            fields.join(", "),
+            if fields.len() == 1 { "holds" } else { "hold" }
+        )
+    })
+}
+
 /// The record's repairs and duplicate keys, in words for its flags.
 pub fn flags(parsed: &Parsed) -> Vec<String> {
     let mut out: Vec<String> = parsed.repairs.iter().map(ToString::to_string).collect();
@@ -509,6 +532,25 @@ pub fn flags(parsed: &Parsed) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn text_that_acts_unseen_is_flagged_by_field() {
+        assert_eq!(
+            hidden_text_flag(&[("Title", "ok"), ("Note.Text", "two\r\nlines\tand a tab")]),
+            None
+        );
+        assert_eq!(
+            hidden_text_flag(&[
+                ("Title", "a\u{1b}[2J"),
+                ("Note.Text", "\u{202e}x"),
+                ("Note.Text", "nul\u{0}"),
+                ("Severity", "HIGH"),
+                ("Title", "\u{2066}"),
+            ])
+            .as_deref(),
+            Some("Title, Note.Text hold control or bidirectional-override characters (kept as written here, shown escaped in the report)")
+        );
+    }
 
     #[test]
     fn duplicate_keys_are_recorded_with_every_value() {

@@ -35,21 +35,21 @@ impl InventoryFact {
                 format!("describe-services reports its service {service} as MISSING or INACTIVE")
             }
             InventoryFact::Described(Some(AssignPublicIp::Enabled)) => {
-                "the dump says assignPublicIp ENABLED".into()
+                "the inventory says assignPublicIp ENABLED".into()
             }
             InventoryFact::Described(Some(AssignPublicIp::Disabled)) => {
-                "the dump says assignPublicIp DISABLED".into()
+                "the inventory says assignPublicIp DISABLED".into()
             }
             InventoryFact::Described(None) => {
-                "the dump shows no awsvpc network configuration, so its tasks get no public IP of their own".into()
+                "the inventory shows no awsvpc network configuration, so its tasks get no public IP of their own".into()
             }
             InventoryFact::Described(Some(AssignPublicIp::Other(v))) => format!(
-                "the dump's assignPublicIp {v:?} is not a value this tool knows, so the dump cannot say whether it is exposed"
+                "the inventory's assignPublicIp {v:?} is not a value this tool knows, so it cannot say whether it is exposed"
             ),
             InventoryFact::NotListed(service) => format!(
                 "a dump of service {service} lists its task sets and this one is not among them"
             ),
-            InventoryFact::NoDump(service) => format!("no dump covers service {service}"),
+            InventoryFact::NoDump(service) => format!("no inventory (dump or AWS Config) covers service {service}"),
         }
     }
 }

@@ -121,7 +121,8 @@ fn failed_and_not_covered_is_non_compliant() {
         (Outcome::NonCompliant, InventoryState::NotCovered)
     );
     assert!(
-        r.reason.contains("no dump covers service card-api"),
+        r.reason
+            .contains("no inventory (dump or AWS Config) covers service card-api"),
         "{}",
         r.reason
     );

@@ -93,6 +93,38 @@ pub struct Summary {
     pub changes_since_baseline: Option<BTreeMap<String, u64>>,
     pub by_account: Vec<AccountSummary>,
     pub inputs: SummaryInputs,
+    pub population: PopulationSummary,
+}
+
+/// The population examined and where the evidence may not reach all of it (rows: data/coverage_gaps.csv).
+#[derive(Debug, Serialize)]
+pub struct PopulationSummary {
+    pub task_sets: u64,
+    /// Every task set the evidence names is examined: always 100, never a sample.
+    pub examined_percent: u64,
+    pub sampling: bool,
+    /// Coverage gaps per kind (every kind, zero included).
+    pub coverage_gaps: BTreeMap<String, u64>,
+    /// Days of the period (up to `as_of`) with evidence: findings exports and AWS Config files.
+    pub evidence_days: Vec<String>,
+    pub longest_gap: Option<crate::analysis::population::Stretch>,
+    pub longest_gap_over_31_days: bool,
+}
+
+fn population_summary(p: &crate::analysis::population::Population) -> PopulationSummary {
+    use crate::analysis::population::GapKind;
+    PopulationSummary {
+        task_sets: p.task_sets,
+        examined_percent: 100,
+        sampling: false,
+        coverage_gaps: GapKind::ALL
+            .iter()
+            .map(|k| (k.code().to_string(), p.count(*k)))
+            .collect(),
+        evidence_days: p.evidence_days.iter().map(|d| d.to_string()).collect(),
+        longest_gap: p.longest_gap.clone(),
+        longest_gap_over_31_days: p.gap_too_long(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -118,6 +150,24 @@ fn outcome_map(counts: &[u64]) -> BTreeMap<String, u64> {
         .zip(counts)
         .map(|(o, n)| (o.code().to_string(), *n))
         .collect()
+}
+
+/// The days the exports were taken: the days that date ECS.16 findings (history's snapshots) and the day of
+/// every findings file read, whatever its controls, so an export without a task set still shows its date.
+fn export_dates(an: &Analysis) -> Vec<String> {
+    let files = an
+        .inputs
+        .iter()
+        .filter(|i| i.findings_read > 0)
+        .filter_map(|i| i.exported_at);
+    let days: std::collections::BTreeSet<chrono::NaiveDate> = an
+        .history
+        .snapshots
+        .iter()
+        .copied()
+        .chain(files.map(|t| t.date_naive()))
+        .collect();
+    days.iter().map(|d| d.to_string()).collect()
 }
 
 pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
@@ -149,7 +199,7 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
             .map(|c| (c.code.clone(), c.count))
             .collect(),
         exports: an.inputs.iter().filter(|i| i.findings_read > 0).count() as u64,
-        export_dates: an.history.snapshots.iter().map(|d| d.to_string()).collect(),
+        export_dates: export_dates(an),
         exposed_during_period: an.history.exposed_during_period,
         fixed_during_period: an.history.fixed_during_period,
         oldest_open_exposure: an.history.oldest_open_exposure.clone(),
@@ -176,6 +226,7 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
             skipped: ctx.totals.inputs_skipped,
             record_problems: ctx.totals.record_problems,
         },
+        population: population_summary(&an.population),
     }
 }
 
@@ -290,7 +341,7 @@ fn tabular_files(
     sheet(
         "Task sets",
         "data/task_sets.csv",
-        tables::task_sets(a.inventory.task_sets.values(), &a.inputs),
+        tables::task_sets(&a.inventory, &a.inputs),
     )?;
     sheet(
         "Exceptions",
@@ -303,6 +354,11 @@ fn tabular_files(
     sheet("By service", "data/by_service.csv", tables::by_service(ag))?;
     sheet("History", "data/history.csv", tables::history(&a.history))?;
     sheet("Exports", "data/exports.csv", tables::exports(&a.history))?;
+    sheet(
+        "Coverage gaps",
+        "data/coverage_gaps.csv",
+        tables::coverage_gaps(&a.population),
+    )?;
     sheet("Inputs", "data/inputs.csv", tables::inputs(&a.inputs))?;
     let workbook = book.finish().map_err(RenderError::Workbook)?;
     out.put(file("evidence.xlsx", workbook))

@@ -7,9 +7,10 @@ use crate::analysis::aggregate::{Aggregates, Breakdown};
 use crate::analysis::baseline::Baseline;
 use crate::analysis::exceptions::ExceptionRow;
 use crate::analysis::history::History;
+use crate::analysis::population::Population;
 use crate::escape::spreadsheet_cell;
 use crate::ingest::InputReport;
-use crate::model::{Finding, TaskSet};
+use crate::model::{Finding, Inventory, TaskSet};
 use crate::period::Period;
 use crate::reconcile::{Outcome, Row};
 use crate::time::format_opt;
@@ -72,6 +73,17 @@ impl<'a> Rows<'a> {
     pub fn of<T: Sync>(
         items: &'a [T],
         row: impl Fn(&'a T) -> Vec<Cell> + Send + Sync + 'a,
+    ) -> Self {
+        Rows {
+            len: items.len(),
+            make: Box::new(move |i| items.get(i).map(&row).unwrap_or_default()),
+        }
+    }
+
+    /// A row per item of a list made for the table.
+    pub fn of_vec<T: Send + Sync + 'a>(
+        items: Vec<T>,
+        row: impl Fn(&T) -> Vec<Cell> + Send + Sync + 'a,
     ) -> Self {
         Rows {
             len: items.len(),
@@ -289,13 +301,24 @@ pub fn findings<'a>(findings: &'a [Finding], inputs: &'a [InputReport]) -> Table
     }
 }
 
-pub fn task_sets<'a>(
-    task_sets: impl IntoIterator<Item = &'a TaskSet>,
-    inputs: &'a [InputReport],
-) -> Table<'a> {
+/// Every description of every task set: the one the reconciliation uses (`current`, the newest `updatedAt`)
+/// and, under it, the older ones other dumps gave (`superseded`, newest first), kept as history.
+pub fn task_sets<'a>(inv: &'a Inventory, inputs: &'a [InputReport]) -> Table<'a> {
+    let described: Vec<(&TaskSet, &str)> = inv
+        .task_sets
+        .values()
+        .flat_map(|current| {
+            let older = inv.earlier.get(&current.arn).into_iter().flatten();
+            let mut older: Vec<&TaskSet> = older.collect();
+            older.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+            std::iter::once((current, "current"))
+                .chain(older.into_iter().map(|t| (t, "superseded")))
+        })
+        .collect();
     Table {
         header: vec![
             "task_set_arn",
+            "description",
             "id",
             "account_id",
             "region",
@@ -316,9 +339,10 @@ pub fn task_sets<'a>(
             "record_problems",
             "source_file",
         ],
-        rows: Rows::of_refs(task_sets.into_iter().collect(), |ts| {
+        rows: Rows::of_vec(described, move |&(ts, description)| {
             vec![
                 t(&ts.arn),
+                t(description),
                 t(&ts.id),
                 t(&ts.account_id),
                 t(&ts.region),
@@ -470,6 +494,7 @@ pub fn inputs(inputs: &[InputReport]) -> Table<'_> {
             "ecs16_findings",
             "task_sets",
             "problems",
+            "exported_at",
         ],
         rows: Rows::of(inputs, |i| {
             vec![
@@ -488,6 +513,7 @@ pub fn inputs(inputs: &[InputReport]) -> Table<'_> {
                     .map(|p| format!("record {}: {}", p.record, p.message))
                     .collect::<Vec<_>>()
                     .join("\n")),
+                Cell::Time(i.exported_at),
             ]
         }),
     }
@@ -505,6 +531,7 @@ pub fn history(h: &History) -> Table<'_> {
             "snapshots_seen",
             "account_id",
             "time_to_remediate_days",
+            "source",
         ],
         rows: Rows::of(&h.timelines, move |t| {
             vec![
@@ -516,6 +543,7 @@ pub fn history(h: &History) -> Table<'_> {
                 Cell::Int(t.snapshots_seen as u64),
                 Cell::Text(t.account_id.clone()),
                 Cell::OptInt(t.time_to_remediate_days),
+                Cell::Text(t.source.as_str().to_string()),
             ]
         }),
     }
@@ -553,5 +581,31 @@ mod tests {
         assert_eq!(&rec[0], "'=1+1");
         assert_eq!(&rec[1], "x,\"y\"\nz");
         assert_eq!(&rec[2], "3");
+    }
+}
+
+/// Where the evidence may not reach all of the population (see `analysis::population`).
+pub fn coverage_gaps(p: &Population) -> Table<'_> {
+    Table {
+        header: vec![
+            "gap",
+            "account_id",
+            "region",
+            "cluster",
+            "service",
+            "subject",
+            "detail",
+        ],
+        rows: Rows::of(&p.gaps, |g| {
+            vec![
+                t(g.kind.code()),
+                t(&g.account_id),
+                t(&g.region),
+                t(&g.cluster),
+                t(&g.service),
+                t(&g.subject),
+                t(&g.detail),
+            ]
+        }),
     }
 }

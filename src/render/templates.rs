@@ -2,12 +2,17 @@
 //! folder (`--templates DIR`), the filters the templates use, and errors that name the template, the line
 //! and the real cause.
 //!
-//! Templates whose names end in `.html` are autoescaped by Tera; nothing from the inputs is marked `safe`.
+//! Templates whose names end in `.html` are autoescaped by Tera with `escape::html_text` (HTML escaping,
+//! and characters that act unseen shown as `\u001b`); nothing from the inputs is marked `safe`.
 //! Two HTML filters escape on their own and say so to Tera: `ident` (an identifier the browser may wrap only
-//! after `/`, `:` or `-`) and `css` (a quoted CSS string, for the printed footer). Markdown templates escape
-//! table cells with the `md` filter.
+//! after `/`, `:` or `-`) and `css` (a quoted CSS string, for the printed footer). In the Markdown template
+//! every text goes through the `md` filter, in table cells and in sentences alike, and nothing is escaped
+//! by hand (`replace`): only numbers, the tool's own codes inside code spans (`NON_COMPLIANT`, which `md`
+//! would fill with backslashes) and the runbook scripts stand without it. A script is fenced by a fence
+//! longer than any run of backticks in it, and every value in it was quoted for its language (shell, YAML,
+//! JSON) by `escape`.
 
-use crate::escape::{css_string, html_identifier, markdown_cell};
+use crate::escape::{css_string, html_identifier, html_text, markdown_cell};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error as _;
@@ -173,6 +178,8 @@ impl Renderer {
             template: "templates".to_string(),
             message: chain(&e),
         })?;
+        // Autoescape of the `.html` templates: Tera's HTML escaping, with unseen characters shown.
+        tera.set_escape_fn(html_text);
         tera.register_filter("md", md_filter);
         tera.register_filter("ident", Escaping(html_identifier));
         tera.register_filter("css", Escaping(css_string));
@@ -274,6 +281,10 @@ mod tests {
             r.render("a.md", &ctx).unwrap(),
             "| \\<img src=x onerror=alert(1)\\>\\| |"
         );
+        // Unseen characters are shown, in HTML by the autoescape itself, in Markdown by the filter.
+        let ctx = serde_json::json!({"v": "\u{1b}[2J\u{202e}x"});
+        assert_eq!(r.render("a.html", &ctx).unwrap(), "\\u001b[2J\\u202ex");
+        assert_eq!(r.render("a.md", &ctx).unwrap(), "| \\u001b\\[2J\\u202ex |");
     }
 
     #[test]
@@ -290,12 +301,15 @@ mod tests {
         let ctx = serde_json::json!({"v": "a/b:<script>x-y</script>", "n": 42});
         assert_eq!(
             r.render("i.html", &ctx).unwrap(),
-            "<td>a&#x2F;<wbr>b:<wbr>&lt;script&gt;x-<wbr>y&lt;&#x2F;<wbr>script&gt;</td>"
+            "<td><bdi dir=\"ltr\">a&#x2F;<wbr>b:<wbr>&lt;script&gt;x-<wbr>y&lt;&#x2F;<wbr>script&gt;</bdi></td>"
         );
         assert_eq!(
             r.render("c.html", &ctx).unwrap(),
             "<style>x { content: \"a\\00002f b:\\00003c script\\00003e x-y\\00003c \\00002f script\\00003e \"; }</style>"
         );
-        assert_eq!(r.render("n.html", &ctx).unwrap(), "42");
+        assert_eq!(
+            r.render("n.html", &ctx).unwrap(),
+            "<bdi dir=\"ltr\">42</bdi>"
+        );
     }
 }

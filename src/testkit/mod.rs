@@ -2,8 +2,10 @@
 //! tool: a whole pack built, through the very stages a run uses (`analysis::analyse`, `render::render`,
 //! `manifest::build`), around one piece of text placed in every text field that comes from the inputs
 //! (title, note, who, account name, cluster and service names, subnets, register entries, the input's file
-//! name). The property tests and the rendering fuzz target use it to check that no output format lets the
-//! text become markup, break a table, or turn into a formula.
+//! name), for a task set replaced by commands and one replaced by a CodeDeploy AppSpec. The property tests
+//! and the rendering fuzz target use it to check that no output format lets the text become markup, break
+//! a table, add a line to a runbook, reach the reports as a raw control or bidirectional character, or turn
+//! into a formula.
 
 use crate::analysis::exceptions::RegisterEntry;
 use crate::analysis::{analyse, Analysis, AnalysisPlan, PeriodChoice};
@@ -66,8 +68,18 @@ pub fn inputs_with_text(text: &str) -> Inputs {
             "subnets": [text], "securityGroups": [text], "assignPublicIp": "ENABLED"}},
         "loadBalancers": [{"targetGroupArn": text, "containerName": text, "containerPort": 443}]
     });
-    let page = json!({ "Findings": [finding] });
-    let dump = json!({ "taskSets": [task_set], "failures": [] });
+    // A second task set, started by CodeDeploy, so that both kinds of runbook (commands and an AppSpec)
+    // carry the text.
+    let deployed_arn = arn.replace("/ecs-svc/1", "/ecs-svc/2");
+    let mut deployed_finding = finding.clone();
+    deployed_finding["Id"] = json!(format!("{}/2", finding["Id"].as_str().unwrap_or_default()));
+    deployed_finding["Resources"][0]["Id"] = json!(deployed_arn);
+    let mut deployed = task_set.clone();
+    deployed["id"] = json!("ecs-svc/2");
+    deployed["taskSetArn"] = json!(deployed_arn);
+    deployed["startedBy"] = json!("CODE_DEPLOY");
+    let page = json!({ "Findings": [finding, deployed_finding] });
+    let dump = json!({ "taskSets": [task_set, deployed], "failures": [] });
     Inputs::Memory(vec![
         MemoryFile::new(text, page.to_string().into_bytes()),
         MemoryFile::new(format!("{text}.dump.json"), dump.to_string().into_bytes()),
@@ -129,6 +141,51 @@ pub fn pack_with_text(text: &str) -> Vec<PackFile> {
     files
 }
 
+/// A benign text that takes the same template branches as `text`: empty or not, and with a character that
+/// acts unseen of the same kind, for those add a record problem (a flag on the ARN, one on the free text)
+/// and make a runbook refuse its commands in favour of a warning.
+fn benign_twin(text: &str) -> &'static str {
+    use crate::escape::is_hidden_control;
+    let flagged = |c: char| is_hidden_control(c) && !matches!(c, '\t' | '\n' | '\r');
+    if text.is_empty() {
+        ""
+    } else if text.chars().any(flagged) {
+        "plain\u{7}"
+    } else if text.chars().any(is_hidden_control) {
+        "plain\t"
+    } else {
+        "plain"
+    }
+}
+
+/// The code blocks of report.md (its runbooks), each without its fences.
+fn runbooks(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, Vec<&str>)> = None;
+    for line in md.split('\n') {
+        match &mut open {
+            Some((fence, body)) if line == fence.as_str() => {
+                out.push(body.join("\n"));
+                open = None;
+            }
+            Some((_, body)) => body.push(line),
+            None if line.starts_with("```") => {
+                open = Some((line.chars().take_while(|c| *c == '`').collect(), Vec::new()));
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// The lines of a runbook as YAML or a terminal would break them.
+fn lines_of(text: &str) -> usize {
+    text.split([
+        '\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}',
+    ])
+    .count()
+}
+
 /// An output invariant a text broke, in words.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -137,8 +194,8 @@ pub struct Broken(pub String);
 /// Checks every output invariant for a pack built around `text`; `Err` says which one broke.
 pub fn check_outputs(text: &str) -> Result<(), Broken> {
     let pack = pack_with_text(text);
-    // The same template branches are taken for any non-empty text, so a benign one gives the page's own markup.
-    let plain = pack_with_text(if text.is_empty() { "" } else { "plain" });
+    // A benign text of the same kind takes the same template branches, so it gives the page's own markup.
+    let plain = pack_with_text(benign_twin(text));
     let file = |p: &[PackFile], name: &str| -> String {
         p.iter()
             .find(|f| f.path == name)
@@ -152,8 +209,35 @@ pub fn check_outputs(text: &str) -> Result<(), Broken> {
     if tags(&html) != tags(&base) {
         return Err(Broken("the text added markup to index.html".into()));
     }
-    // Markdown: every table line keeps its header's column count, and no raw HTML tag opens.
+    // Report and page: no character that acts unseen is left raw (the templates' own line feeds aside, and
+    // the HTML's tabs, which it shows as spaces).
     let md = file(&pack, "report.md");
+    for (name, page, allowed) in [("report.md", &md, "\n"), ("index.html", &html, "\n\t")] {
+        if let Some(c) = page
+            .chars()
+            .find(|&c| crate::escape::is_hidden_control(c) && !allowed.contains(c))
+        {
+            return Err(Broken(format!("{name} holds a raw {c:?}")));
+        }
+    }
+    // Runbooks: the text adds no line to an AppSpec or a command, counting every line break YAML or a
+    // terminal knows (a value with one is refused from commands: fewer lines then).
+    let (books, plain_books) = (runbooks(&md), runbooks(&file(&plain, "report.md")));
+    if books.len() != plain_books.len() {
+        return Err(Broken(format!(
+            "{} runbooks, {} with plain text",
+            books.len(),
+            plain_books.len()
+        )));
+    }
+    for (book, plain_book) in books.iter().zip(&plain_books) {
+        if lines_of(book) > lines_of(plain_book) {
+            return Err(Broken(format!(
+                "the text added a line to a runbook:\n{book}"
+            )));
+        }
+    }
+    // Markdown: every table line keeps its header's column count, and no raw HTML tag opens.
     let mut header: Option<usize> = None;
     let mut in_fence: Option<String> = None;
     for line in md.lines() {

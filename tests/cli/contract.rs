@@ -103,6 +103,7 @@ fn the_pack_holds_the_documented_files() {
         "data/by_service.csv",
         "data/history.csv",
         "data/exports.csv",
+        "data/coverage_gaps.csv",
         "data/inputs.csv",
         "evidence.xlsx",
         "manifest.json",

@@ -230,8 +230,8 @@ fn every_exposed_task_set_gets_prefilled_remediation() {
         "--cluster payments --service card-api",
         "--task-definition arn:aws:ecs:eu-west-1:111122223333:task-definition/card-api:11",
         "--launch-type FARGATE",
-        "assignPublicIp=DISABLED}'",
-        "containerName=api,containerPort=8443",
+        "\"assignPublicIp\":\"DISABLED\"}}'",
+        "\"containerName\":\"api\",\"containerPort\":8443}]'",
         "--scale value=0,unit=PERCENT",
         "aws ecs delete-task-set",
     ] {

@@ -30,6 +30,7 @@ const PINNED: &[&str] = &[
     "data/by_service.csv",
     "data/history.csv",
     "data/exports.csv",
+    "data/coverage_gaps.csv",
     "data/inputs.csv",
 ];
 

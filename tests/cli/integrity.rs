@@ -75,7 +75,7 @@ fn verify_passes_on_a_fresh_pack() {
     let (_d, out) = pack();
     let o = run(&[&"verify", &out]);
     assert_exit(&o, 0);
-    assert_eq!(stdout(&o), "OK: 14 files verified\n");
+    assert_eq!(stdout(&o), "OK: 15 files verified\n");
 }
 
 #[test]

@@ -40,6 +40,11 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         ("huge-number", page(&ecs16.replace("\"2026-09-01T00:00:00Z\"", "1e400")).into_bytes()),
         ("lone-surrogate", page(&ecs16.replace("\"Other\"", "\"\\ud83d\"")).into_bytes()),
         ("odd-arn", page(&ecs16.replace("task-set/c/s/ecs-svc/1", "task-set/\u{202e}c/\n/ecs-svc/\u{0}")).into_bytes()),
+        // Issue 18, items 11, 12 and 14: a name that would add an AppSpec hook or a JSON member, escape
+        // sequences and bidi overrides in an ARN and a note, notes led by blanks and full-width signs.
+        ("appspec-hooks", br#"{"taskSets": [{"taskSetArn": "arn:aws:ecs:eu-west-1:111122223333:task-set/x\rHooks:\n  - BeforeInstall: evil/s/ecs-svc/1", "startedBy": "CODE_DEPLOY", "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1],assignPublicIp=ENABLED,x=["], "assignPublicIp": "ENABLED"}}}], "failures": []}"#.to_vec()),
+        ("terminal-escapes", page(&ecs16.replace("task-set/c/s/ecs-svc/1", "task-set/\\u001b[2J\\u202ec/s\\u0000\\n/ecs-svc/1").replace("\"RecordState\"", "\"Note\":{\"Text\":\"\\u001b]8;;http://evil.example\\u0007x\\u009b31m\\u2066\",\"UpdatedBy\":\"a\\rb\"},\"RecordState\"")).into_bytes()),
+        ("formula-leads", page(&ecs16.replace("\"RecordState\"", "\"AwsAccountName\":\"\\u200b@SUM(1)\",\"Note\":{\"Text\":\" =1+1\",\"UpdatedBy\":\"＝cmd\"},\"RecordState\"")).into_bytes()),
         ("task-sets-garbage", br#"{"taskSets": [1, "x", {"taskSetArn": {}}], "failures": [{"arn": 5}]}"#.to_vec()),
         ("services-garbage", br#"{"services": [{"serviceArn": "arn:aws:ecs:x:1:service/a/b", "taskSets": 7}]}"#.to_vec()),
         ("register-no-header", b"".to_vec()),

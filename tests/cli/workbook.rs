@@ -172,7 +172,7 @@ fn kind_of_cell(c: &XCell, dates: &[bool]) -> Kind {
     }
 }
 
-const SHEETS: [&str; 11] = [
+const SHEETS: [&str; 12] = [
     "Summary",
     "Reconciliation",
     "Findings",
@@ -183,6 +183,7 @@ const SHEETS: [&str; 11] = [
     "By service",
     "History",
     "Exports",
+    "Coverage gaps",
     "Inputs",
 ];
 

@@ -6,9 +6,10 @@ use super::FileCollector;
 use crate::arn::{self, ServiceKey};
 use crate::ingest::config::{self, Said};
 use crate::ingest::ecs;
+use crate::ingest::fields::clip;
 use crate::ingest::record::{self, Parsed};
 use crate::ingest::stream::{List, Recognised};
-use crate::model::{ConfigPoint, Exposure, Origin, TaskSet};
+use crate::model::{CollectionGap, ConfigPoint, Exposure, Origin, TaskSet};
 use serde_json::Value;
 
 /// The schema of `collection.json`, written by `scripts/collect-inventory.sh`.
@@ -62,12 +63,12 @@ impl FileCollector {
         }
     }
 
-    /// A service of `describe-services` (or of `create-service`/`update-service`/`delete-service`): it
-    /// embeds every task set of the service, so it covers the service.
+    /// A service of `describe-services`: it embeds every task set the service has at that moment, so it
+    /// covers the service.
     pub(super) fn service_element(&mut self, raw: &str) {
         let origin = self.next_origin();
         match self.parse_inventory(raw, origin, "service") {
-            Some(p) => self.service_record(&p, origin),
+            Some(p) => self.service_record(&p, origin, Covers::Service),
             None => {
                 self.services_read += 1;
                 self.unusable_inventory += 1;
@@ -75,7 +76,7 @@ impl FileCollector {
         }
     }
 
-    fn service_record(&mut self, p: &Parsed, origin: Origin) {
+    fn service_record(&mut self, p: &Parsed, origin: Origin, covers: Covers) {
         self.services_read += 1;
         match ecs::service(&p.value) {
             Ok(service) => {
@@ -83,7 +84,9 @@ impl FileCollector {
                     self.missing_services.insert(service.key.clone());
                 }
                 self.listed_services.insert(service.key.clone());
-                self.covered_services.insert(service.key);
+                if covers == Covers::Service {
+                    self.covered_services.insert(service.key);
+                }
                 for i in 0..service.task_sets.len() {
                     let o = self.next_origin();
                     if let Some(child) = p.child(&["taskSets"], i) {
@@ -100,13 +103,22 @@ impl FileCollector {
         }
     }
 
+    /// One element of a `failures` list: an ECS failure (`{"arn", "reason", "detail"}`), or a call the
+    /// collector recorded as failed in `collection.json` (`{"call", "error_code", …}`), which the stream
+    /// hands over the same way, by the list's name.
     pub(super) fn failure_element(&mut self, raw: &str) {
         let origin = self.next_origin();
-        self.failures_read += 1;
         let Some(p) = self.parse_inventory(raw, origin, "failure") else {
+            self.failures_read += 1;
             self.unusable_inventory += 1;
             return;
         };
+        if p.value.get("call").is_some() && p.value.get("arn").is_none() {
+            self.other_records += 1;
+            self.collection_failure(&p.value);
+            return;
+        }
+        self.failures_read += 1;
         match ecs::failure(&p.value) {
             Ok(Some(ecs::Missing::TaskSet(arn, why))) => {
                 self.missing_task_sets.insert(arn, why);
@@ -190,15 +202,29 @@ impl FileCollector {
     }
 
     pub(super) fn config_item(&mut self, p: &Parsed, origin: Origin) {
-        self.other_records += 1;
         let item = match config::item(p) {
             Ok(item) => item,
             Err(e) => {
+                self.other_records += 1;
                 self.unusable_inventory += 1;
                 self.problem(origin.record, e.to_string());
                 return;
             }
         };
+        // A task set's flags are reported with its ARN below; any other item's here.
+        if item.resource_type != config::TASK_SET {
+            let name = item
+                .arn
+                .as_deref()
+                .or(item.resource_id.as_deref())
+                .unwrap_or("");
+            for flag in &item.flags {
+                self.problem(
+                    origin.record,
+                    format!("{} {name}: {flag}", item.resource_type),
+                );
+            }
+        }
         *self
             .config_types
             .entry(item.resource_type.clone())
@@ -241,10 +267,14 @@ impl FileCollector {
                         ),
                     );
                 } else {
+                    // Counted once, as a task set (not also as another record).
                     self.task_sets.push(*task_set);
+                    return;
                 }
+                self.other_records += 1;
             }
             Ok(Said::Service { key, deleted }) => {
+                self.other_records += 1;
                 if deleted {
                     self.missing_services.insert(key.clone());
                     self.covered_services.insert(key);
@@ -252,8 +282,12 @@ impl FileCollector {
                     self.listed_services.insert(key);
                 }
             }
-            Ok(Said::Other) => self.network_items.push(item),
+            Ok(Said::Other) => {
+                self.other_records += 1;
+                self.network_items.push(item);
+            }
             Err(e) => {
+                self.other_records += 1;
                 self.unusable_inventory += 1;
                 self.problem(origin.record, e.to_string());
             }
@@ -277,15 +311,19 @@ impl FileCollector {
             );
         }
         if let Some(Value::Object(_)) = v.get("service") {
+            // The answer of a call that changed the service: it shows the task sets at that call (none
+            // for a new EXTERNAL service), not those created after, so it never says one is gone.
             if let Some(child) = child_of(p, "service") {
-                self.service_record(&child, origin);
+                self.service_record(&child, origin, Covers::OnlyItsTaskSets);
             }
             return Recognised::Inventory(
                 "ecs create-service / update-service / delete-service output",
             );
         }
         if v.get("serviceArn").is_some() && v.get("serviceName").is_some() {
-            self.service_record(p, origin);
+            // A bare service may be `jq '.services[0]'` or `jq .service` of a create-service answer: nothing
+            // says which, so it speaks only for the task sets it shows.
+            self.service_record(p, origin, Covers::OnlyItsTaskSets);
             return Recognised::Inventory("ecs service");
         }
         if v.get("resourceType").is_some() && v.get("configurationItemCaptureTime").is_some() {
@@ -308,15 +346,7 @@ impl FileCollector {
         self.other_records += 1;
         let failures = v.get("failures").and_then(Value::as_array);
         for f in failures.into_iter().flatten() {
-            let field = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or_default();
-            self.collection_gaps.push(format!(
-                "collect-inventory.sh could not run `aws {}` in account {} region {}: {} ({})",
-                field("call"),
-                field("account"),
-                field("region"),
-                field("error_code"),
-                crate::ingest::fields::clip(field("message"))
-            ));
+            self.collection_failure(f);
         }
         if failures.is_none() {
             self.problem(
@@ -324,6 +354,18 @@ impl FileCollector {
                 "collection.json lists no failures field".to_string(),
             );
         }
+    }
+
+    /// A call `collect-inventory.sh` could not make: a gap in the inventory the report names.
+    fn collection_failure(&mut self, f: &Value) {
+        let field = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or_default();
+        self.collection_gaps.push(CollectionGap {
+            call: clip(field("call")),
+            account_id: clip(field("account")),
+            region: clip(field("region")),
+            error_code: clip(field("error_code")),
+            message: clip(field("message")),
+        });
     }
 
     /// A network resource (`aws ec2 describe-*`, `aws elbv2 describe-*`), kept for reachability.
@@ -339,6 +381,14 @@ impl FileCollector {
 }
 
 /// The member `key` of a record as a record of its own (`{"taskSet": {...}}`).
+/// What a service record speaks for: the whole service (`describe-services`, whose answer embeds every task
+/// set), or only the task sets it shows (the output of `create-service`, `update-service`, `delete-service`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Covers {
+    Service,
+    OnlyItsTaskSets,
+}
+
 fn child_of(p: &Parsed, key: &str) -> Option<Parsed> {
     let value = p.value.get(key)?.clone();
     let prefix = format!("{key}.");

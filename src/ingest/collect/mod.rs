@@ -59,7 +59,7 @@ pub struct FileCollector {
     pub network_items: Vec<Item>,
     pub network_records: Vec<(&'static str, Value)>,
     /// Failed calls of an inventory collection, in words.
-    pub collection_gaps: Vec<String>,
+    pub collection_gaps: Vec<crate::model::CollectionGap>,
     pub problems: Vec<RecordProblem>,
     /// Inventory records that could not be used (they are counted as read, not as used).
     unusable_inventory: u64,

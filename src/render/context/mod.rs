@@ -4,7 +4,8 @@
 //! One small builder per section of the report, each in its own module: `summary` (the first screen's
 //! figures and sentences, totals, outcomes, charts, mapping), `results` (rows per outcome, per account,
 //! region and service, most exposed first), `history` (what each export covered, timelines, the baseline),
-//! `period` (placement in the period, stale evidence), `exceptions` (the register, the remediation status
+//! `period` (placement in the period, stale evidence), `population` (what was examined, coverage gaps,
+//! days with evidence), `exceptions` (the register, the remediation status
 //! and runbooks), `inputs` (a line per kind of file, the first files).
 //!
 //! Every long table is cut at `ROWS_SHOWN` rows and says how many more there are; `verdict` and `pack_id`
@@ -14,6 +15,7 @@ mod exceptions;
 mod history;
 mod inputs;
 mod period;
+mod population;
 mod results;
 mod summary;
 
@@ -79,6 +81,7 @@ pub struct Context {
     pub sections: Vec<Section>,
     pub disagreements: Capped<RowView>,
     pub inputs: InputsView,
+    pub population: population::PopulationView,
 }
 
 /// The first rows of a long table and how many more the CSV file and the workbook hold.
@@ -437,5 +440,6 @@ pub fn build(a: &Analysis, cover: &CoverText) -> Context {
         sections: results::sections(a, &exposure_order),
         disagreements: results::disagreements(a, &exposure_order),
         inputs: inputs::view(a),
+        population: population::view(a),
     }
 }

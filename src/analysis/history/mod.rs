@@ -9,9 +9,11 @@
 //! What each export covered (`coverage`) is recorded beside the timelines, so a report can show exposure
 //! per covered account-region: an export of fewer accounts is a coverage change, never a fix.
 
+mod config;
+
 pub use super::coverage::ExportCoverage;
 use super::coverage::{coverage, export_day};
-use crate::model::{ComplianceStatus, Finding};
+use crate::model::{ComplianceStatus, ConfigPoint, Finding};
 use crate::period::Period;
 use crate::reconcile::{deciding_finding, InventoryState, Outcome, Row};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -43,6 +45,27 @@ pub struct Timeline {
     pub gone: bool,
     /// Days from first seen exposed to fixed, for fixed task sets.
     pub time_to_remediate_days: Option<i64>,
+    /// Where the timeline comes from: AWS Config's captures (exact) or the export dates (bracketed).
+    pub source: TimelineSource,
+}
+
+/// The evidence a timeline rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineSource {
+    /// Each change of `AssignPublicIp` with its AWS Config capture time.
+    Config,
+    /// The dates of the findings exports that saw it.
+    Exports,
+}
+
+impl TimelineSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineSource::Config => "config",
+            TimelineSource::Exports => "exports",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,6 +214,7 @@ fn timeline(
             (Some(s), Some(f)) => Some((f - s).num_days()),
             _ => None,
         },
+        source: TimelineSource::Exports,
     }
 }
 
@@ -277,8 +301,49 @@ fn oldest_open(rows: &[Row], timelines: &[Timeline], as_of: NaiveDate) -> Option
         })
 }
 
-/// Builds every timeline from all finding copies (before deduplication) and the current reconciliation.
-pub fn build(all: &[Finding], rows: &[Row], period: &Period, as_of: &DateTime<Utc>) -> History {
+/// Where Config and the exports both date a task set, Config's exact window is used, unless an export saw it
+/// exposed on a day Config says it was not (Config started recording late, or missed a change): evidence of
+/// exposure is never overruled by a second source. Exports only bracket a fix (up to the next export), so
+/// their longer count alone is no contradiction, and neither is a FAILED finding exported after Config
+/// recorded the deletion: Security Hub archives the findings of a deleted resource only later.
+fn choose(
+    points: &[ConfigPoint],
+    states: &[(NaiveDate, State)],
+    from_config: Timeline,
+    from_exports: Timeline,
+) -> Timeline {
+    let contradicted = states.iter().any(|(day, s)| {
+        *s == State::Exposed
+            && !config::exposed_on(points, *day)
+            && !config::deleted_by(points, *day)
+    });
+    // Security Hub observed the failure before Config's first capture: Config started recording late.
+    let earlier = match (from_exports.exposed_since, points.first()) {
+        (Some(since), Some(first)) => since < first.captured_at.date_naive(),
+        _ => false,
+    };
+    if contradicted || earlier {
+        return from_exports;
+    }
+    // Config captures only changes: an export that saw the exposure still open is the later sighting.
+    let last_export = from_exports
+        .last_seen_exposed
+        .filter(|d| !config::deleted_by(points, *d));
+    Timeline {
+        last_seen_exposed: from_config.last_seen_exposed.max(last_export),
+        ..from_config
+    }
+}
+
+/// Builds every timeline from all finding copies (before deduplication), AWS Config's captures (which give
+/// the exact window where they exist) and the current reconciliation.
+pub fn build(
+    all: &[Finding],
+    config: &BTreeMap<String, Vec<ConfigPoint>>,
+    rows: &[Row],
+    period: &Period,
+    as_of: &DateTime<Utc>,
+) -> History {
     let (snapshots, seen) = by_snapshot(all);
     let outcome: BTreeMap<&str, Outcome> = rows
         .iter()
@@ -298,8 +363,25 @@ pub fn build(all: &[Finding], rows: &[Row], period: &Period, as_of: &DateTime<Ut
             *exposed_per.entry(*d).or_default() += 1;
         }
         let current = outcome.get(arn).copied();
-        timelines.push(timeline(arn, by_day, &states, current, &bounds));
+        let from_exports = timeline(arn, by_day, &states, current, &bounds);
+        timelines.push(match config.get(*arn) {
+            Some(points) => choose(
+                points,
+                &states,
+                config::timeline(arn, points, current, &bounds),
+                from_exports,
+            ),
+            None => from_exports,
+        });
     }
+    for (arn, points) in config
+        .iter()
+        .filter(|(a, _)| !seen.contains_key(a.as_str()))
+    {
+        let current = outcome.get(arn.as_str()).copied();
+        timelines.push(config::timeline(arn, points, current, &bounds));
+    }
+    timelines.sort_by(|a, b| a.task_set_arn.cmp(&b.task_set_arn));
     let in_period = |d: &NaiveDate| (period.first_day..=period.last_day).contains(d);
     History {
         snapshots: snapshots.into_iter().collect(),
@@ -380,7 +462,13 @@ mod tests {
         let (findings, _) = crate::dedupe::by_id(all.clone());
         let rows = crate::reconcile::reconcile(&findings, &Inventory::default());
         let as_of = parse_str("2026-09-02T00:00:00Z").unwrap();
-        let h = build(&all, &rows, &Period::quarter_containing(&as_of), &as_of);
+        let h = build(
+            &all,
+            &BTreeMap::new(),
+            &rows,
+            &Period::quarter_containing(&as_of),
+            &as_of,
+        );
         let dates: Vec<String> = h.exports.iter().map(|e| e.date.to_string()).collect();
         assert_eq!(dates, ["2026-08-01", "2026-09-01"]);
         let (a, b) = (&h.exports[0], &h.exports[1]);
@@ -416,10 +504,59 @@ mod tests {
         let (findings, _) = crate::dedupe::by_id(all.clone());
         let rows = crate::reconcile::reconcile(&findings, &Inventory::default());
         let as_of = parse_str("2026-08-11T00:00:00Z").unwrap();
-        let h = build(&all, &rows, &Period::quarter_containing(&as_of), &as_of);
+        let h = build(
+            &all,
+            &BTreeMap::new(),
+            &rows,
+            &Period::quarter_containing(&as_of),
+            &as_of,
+        );
         assert_eq!(h.fixed_during_period, 1);
         assert_eq!(h.oldest_open_exposure, None);
         assert_eq!(h.exports.len(), 2);
+    }
+
+    /// Config's captures date the exposure exactly (15 July to 9 August); the exports only bracket it.
+    /// Where Config saw less than the exports (it started recording after the exposure began), the exports win.
+    #[test]
+    fn config_captures_date_exposure_unless_the_exports_saw_more() {
+        let all = vec![
+            copy("111111111111", "eu-west-1", 1, true, "2026-07-10"),
+            copy("111111111111", "eu-west-1", 1, true, "2026-08-01"),
+            copy("111111111111", "eu-west-1", 1, false, "2026-09-01"),
+        ];
+        let arn = all[0].task_set_arn.clone();
+        let point = |day: &str, exposure: Exposure| ConfigPoint {
+            captured_at: parse_str(&format!("{day}T10:00:00Z")).unwrap(),
+            exposure,
+            origin: Origin {
+                input: 1,
+                record: 1,
+            },
+        };
+        let (findings, _) = crate::dedupe::by_id(all.clone());
+        let rows = crate::reconcile::reconcile(&findings, &Inventory::default());
+        let as_of = parse_str("2026-09-02T00:00:00Z").unwrap();
+        let period = Period::quarter_containing(&as_of);
+        let exact = BTreeMap::from([(
+            arn.clone(),
+            vec![
+                point("2026-07-01", Exposure::Enabled),
+                point("2026-08-09", Exposure::Deleted),
+            ],
+        )]);
+        let h = build(&all, &exact, &rows, &period, &as_of);
+        let t = &h.timelines[0];
+        assert_eq!(
+            (t.source, t.exposure_days_in_period),
+            (TimelineSource::Config, 39)
+        );
+        assert_eq!(t.fixed_at.unwrap().to_string(), "2026-08-09");
+        let late = BTreeMap::from([(arn, vec![point("2026-08-09", Exposure::Deleted)])]);
+        let h = build(&all, &late, &rows, &period, &as_of);
+        let t = &h.timelines[0];
+        assert_eq!(t.source, TimelineSource::Exports);
+        assert!(t.exposure_days_in_period > 0);
     }
 
     #[test]

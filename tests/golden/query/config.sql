@@ -1,0 +1,1 @@
+SELECT accountId, awsRegion, arn, resourceId, resourceType, configurationItemCaptureTime, configurationItemStatus, configuration WHERE resourceType IN ('AWS::ECS::TaskSet', 'AWS::ECS::Service')
