@@ -2,8 +2,9 @@
 
 - note-100mb/: one ECS.16 finding whose Note is 100 MB of text, gzipped (about 100 KB on disk);
 - million/: a million small ECS.16 findings (compact ASFF, one task set each) as ten JSON Lines files;
-- unclosed/: a finding whose list is opened with `[` and never closed, 192 MB long, beside one valid
-  finding (the run completes with --skip-bad-inputs and rejects the broken file).
+- unclosed/, unclosed-512mb/: a finding whose list is opened with `[` and never closed, 192 MiB and 512 MiB
+  long (past the 128 MiB the tool reads of one record), beside one valid finding (the run completes with
+  --skip-bad-inputs and rejects the broken file by name).
 
 Deterministic; made once (a folder that exists is kept)."""
 import gzip
@@ -60,13 +61,14 @@ if path:
                 f.write(json.dumps(finding(i), separators=(",", ":")))
                 f.write("\n")
 
-path = made("unclosed")
-if path:
-    with open(os.path.join(path, "a-valid.json"), "w") as f:
-        json.dump({"Findings": [finding(1)]}, f)
-    with open(os.path.join(path, "b-unclosed.json"), "w") as f:
-        f.write('{"Findings": [{"SchemaVersion": "2018-10-08", "GeneratorId": "security-control/ECS.16", "Details": [')
-        chunk = "1," * (1 << 20)
-        for _ in range(96):
-            f.write(chunk)
+for name, mib in (("unclosed", 192), ("unclosed-512mb", 512)):
+    path = made(name)
+    if path:
+        with open(os.path.join(path, "a-valid.json"), "w") as f:
+            json.dump({"Findings": [finding(1)]}, f)
+        with open(os.path.join(path, "b-unclosed.json"), "w") as f:
+            f.write('{"Findings": [{"SchemaVersion": "2018-10-08", "GeneratorId": "security-control/ECS.16", "Details": [')
+            chunk = "1," * (1 << 19)
+            for _ in range(mib):
+                f.write(chunk)
 print(f"memory cases in {out}", file=sys.stderr)
