@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod coverage;
 pub mod exceptions;
 pub mod history;
+pub mod network;
 pub mod population;
 pub mod reach;
 pub mod remediation;
@@ -69,6 +70,10 @@ pub struct Analysis {
     pub baseline: Option<Baseline>,
     /// The population examined and where the evidence may not reach all of it.
     pub population: population::Population,
+    /// How the internet reaches each task set, in the order of `rows`.
+    pub reach: Vec<reach::Reach>,
+    /// How many network resources of each kind the inputs described (empty: no network evidence given).
+    pub network_counts: std::collections::BTreeMap<crate::network::ResourceKind, usize>,
 }
 
 /// Why an analysis could not be made.
@@ -94,7 +99,7 @@ fn newest_stamp(ingested: &ingest::Ingested) -> Option<DateTime<Utc>> {
 
 /// Runs every stage up to rendering.
 pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, AnalyseError> {
-    let ingested = ingest::ingest(inputs, &plan.ingest)?;
+    let mut ingested = ingest::ingest(inputs, &plan.ingest)?;
     let as_of = plan
         .as_of
         .or_else(|| newest_stamp(&ingested))
@@ -126,6 +131,18 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         &period,
         as_of.date_naive(),
     );
+    let model = network::model(
+        &ingested.network_records,
+        &ingested.network_items,
+        &mut ingested.inputs,
+        as_of,
+    );
+    let reach = reach::for_rows(&model, &rows, &ingested.inventory);
+    let network_counts = if model.is_empty() {
+        Default::default()
+    } else {
+        model.counts()
+    };
     let baseline = plan
         .previous
         .as_ref()
@@ -147,5 +164,7 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         history,
         baseline,
         population,
+        reach,
+        network_counts,
     })
 }

@@ -186,6 +186,39 @@ pub fn reachability(model: &NetworkModel, task_set: &TaskSetNetwork) -> Reach {
     words(&decide(model, task_set))
 }
 
+/// Reachability of every reconciled task set, in the order of `rows`. A task set no inventory describes
+/// has no subnets or groups to follow; without any network evidence, nothing can be followed either.
+pub fn for_rows(
+    model: &NetworkModel,
+    rows: &[crate::reconcile::Row],
+    inventory: &crate::model::Inventory,
+) -> Vec<Reach> {
+    rows.iter()
+        .map(|row| match inventory.task_sets.get(&row.task_set_arn) {
+            None => not_followed(
+                "no inventory (dump or AWS Config) describes the task set's network configuration",
+            ),
+            Some(_) if model.is_empty() => not_followed(
+                "no network evidence was given (subnets, route tables, security groups, network ACLs, load balancers: scripts/collect-inventory.sh --network)",
+            ),
+            Some(task_set) => reachability(model, &TaskSetNetwork::of(task_set)),
+        })
+        .collect()
+}
+
+/// `UNKNOWN` before any network question could be asked.
+fn not_followed(reason: &str) -> Reach {
+    Reach {
+        value: Reachability::Unknown,
+        reachable_ports: Vec::new(),
+        subnet: None,
+        path: Vec::new(),
+        path_words: String::new(),
+        reason: Some(reason.to_string()),
+        notes: Vec::new(),
+    }
+}
+
 /// A gap in the task set's own description that makes every network question moot.
 fn task_set_gap(task_set: &TaskSetNetwork) -> Option<Gap> {
     match &task_set.assign_public_ip {

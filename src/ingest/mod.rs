@@ -20,7 +20,7 @@ pub mod reader;
 pub mod record;
 pub mod stream;
 
-use crate::model::{Finding, Inventory, RecordProblem, TaskSet};
+use crate::model::{Finding, Inventory, Origin, RecordProblem, TaskSet};
 use crate::safe_fs::io_message;
 use collect::FileCollector;
 pub use files::WalkError;
@@ -193,8 +193,20 @@ pub struct Ingested {
     pub newest_stamp: Option<chrono::DateTime<chrono::Utc>>,
     /// AWS Config items of other resource types and the network resources of the CLI, kept for the
     /// reachability analysis.
-    pub network_items: Vec<config::Item>,
-    pub network_records: Vec<(&'static str, serde_json::Value)>,
+    pub network_items: Vec<(Origin, config::Item)>,
+    pub network_records: Vec<NetworkRecord>,
+}
+
+/// One element of an EC2 or ELBv2 `describe-*` output, kept for the reachability analysis, which places it
+/// by its input's path (the collector writes `<account>/<region>/ec2/…`; route tables and ACLs do not
+/// name their region).
+#[derive(Debug, Clone)]
+pub struct NetworkRecord {
+    pub origin: Origin,
+    /// The output's list: `Subnets`, `RouteTables`, `SecurityGroups`, `NetworkAcls`, `PrefixLists`,
+    /// `Entries`, `LoadBalancers`, `TargetGroups`, `Listeners`.
+    pub list: &'static str,
+    pub value: serde_json::Value,
 }
 
 /// A failure that stops the run.

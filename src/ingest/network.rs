@@ -19,7 +19,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
-pub use config::{config_item, ConfigNetworkItem};
+pub use config::{config_item, read_item, ConfigNetworkItem};
 pub use ec2::{prefix_list, prefix_list_entry, route_table, subnet};
 pub use elbv2::{listener, load_balancer, target_group};
 pub use rules::{network_acl, security_group};
@@ -173,6 +173,13 @@ pub(crate) fn place_of(
     id: &str,
 ) -> (Option<String>, Option<String>) {
     let owner = owner_key.and_then(|k| f.string(&[k]));
+    if let Some(o) = &owner {
+        if !crate::arn::is_account_id(o) {
+            notes.push(format!(
+                "{id}: OwnerId {o:?} is not a 12-digit account id; kept as given"
+            ));
+        }
+    }
     let (arn_region, arn_account) = match arn_key.and_then(|k| f.str(&[k])) {
         Some(text) => arn::region_and_account(text),
         None => (None, None),

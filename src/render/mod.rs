@@ -94,6 +94,37 @@ pub struct Summary {
     pub by_account: Vec<AccountSummary>,
     pub inputs: SummaryInputs,
     pub population: PopulationSummary,
+    /// Task sets per reachability value (every value, zero included), and the network evidence behind them.
+    pub reachability: ReachabilitySummary,
+}
+
+/// How the internet reaches the task sets (rows: the `reachability` column of data/reconciliation.csv).
+#[derive(Debug, Serialize)]
+pub struct ReachabilitySummary {
+    pub counts: BTreeMap<String, u64>,
+    /// False when no input described any network resource: every task set is then `UNKNOWN`.
+    pub network_evidence_given: bool,
+    /// Network resources read, per kind.
+    pub network_resources: BTreeMap<String, u64>,
+}
+
+fn reachability_summary(an: &Analysis) -> ReachabilitySummary {
+    use crate::analysis::reach::Reachability;
+    ReachabilitySummary {
+        counts: Reachability::ALL
+            .iter()
+            .map(|v| {
+                let n = an.reach.iter().filter(|r| r.value == *v).count();
+                (v.as_str().to_string(), n as u64)
+            })
+            .collect(),
+        network_evidence_given: !an.network_counts.is_empty(),
+        network_resources: an
+            .network_counts
+            .iter()
+            .map(|(k, n)| (k.as_str().replace(' ', "_").to_lowercase(), *n as u64))
+            .collect(),
+    }
 }
 
 /// The population examined and where the evidence may not reach all of it (rows: data/coverage_gaps.csv).
@@ -227,6 +258,7 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
             record_problems: ctx.totals.record_problems,
         },
         population: population_summary(&an.population),
+        reachability: reachability_summary(an),
     }
 }
 
@@ -331,7 +363,7 @@ fn tabular_files(
     sheet(
         "Reconciliation",
         "data/reconciliation.csv",
-        tables::reconciliation(&a.rows, &a.period, label),
+        tables::reconciliation(&a.rows, &a.reach, &a.period, label),
     )?;
     sheet(
         "Findings",

@@ -8,6 +8,7 @@ use crate::analysis::baseline::Baseline;
 use crate::analysis::exceptions::ExceptionRow;
 use crate::analysis::history::History;
 use crate::analysis::population::Population;
+use crate::analysis::reach::Reach;
 use crate::escape::spreadsheet_cell;
 use crate::ingest::InputReport;
 use crate::model::{Finding, Inventory, TaskSet};
@@ -147,6 +148,7 @@ pub fn csv_bytes(table: &Table) -> Result<Vec<u8>, csv::Error> {
 
 pub fn reconciliation<'a>(
     rows: &'a [Row],
+    reach: &'a [Reach],
     period: &'a Period,
     catalog_label: &'a str,
 ) -> Table<'a> {
@@ -164,6 +166,10 @@ pub fn reconciliation<'a>(
             "record_state",
             "inventory_state",
             "assign_public_ip",
+            "reachability",
+            "reachable_ports",
+            "path",
+            "reachability_reason",
             "task_set_status",
             "launch_type",
             "started_by",
@@ -184,7 +190,9 @@ pub fn reconciliation<'a>(
             "record_problems",
             "reason",
         ],
-        rows: Rows::of(rows, |r| {
+        rows: Rows::of_vec((0..rows.len()).collect(), move |&i| {
+            let r = &rows[i];
+            let reach = reach.get(i);
             vec![
                 t(&r.task_set_arn),
                 t(&r.account_id),
@@ -198,6 +206,10 @@ pub fn reconciliation<'a>(
                 t(&r.record_state),
                 t(r.inventory_state.code()),
                 t(&r.assign_public_ip),
+                t(reach.map(|x| x.value.as_str()).unwrap_or_default()),
+                t(reach.map(|x| x.ports_text()).unwrap_or_default()),
+                t(reach.map(|x| x.path_words.as_str()).unwrap_or_default()),
+                t(reach.map(reach_reason).unwrap_or_default()),
                 t(&r.task_set_status),
                 t(&r.launch_type),
                 t(&r.started_by),
@@ -222,6 +234,16 @@ pub fn reconciliation<'a>(
             ]
         }),
     }
+}
+
+/// Why a task set's reachability is what it is, beside its path: the reason for `UNKNOWN`, then the notes.
+pub fn reach_reason(r: &Reach) -> String {
+    r.reason
+        .iter()
+        .chain(&r.notes)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Where a row's PCI DSS 1.4.4 mapping comes from: the finding's own `RelatedRequirements`, or the catalog.
@@ -310,7 +332,7 @@ pub fn task_sets<'a>(inv: &'a Inventory, inputs: &'a [InputReport]) -> Table<'a>
         .flat_map(|current| {
             let older = inv.earlier.get(&current.arn).into_iter().flatten();
             let mut older: Vec<&TaskSet> = older.collect();
-            older.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+            older.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
             std::iter::once((current, "current"))
                 .chain(older.into_iter().map(|t| (t, "superseded")))
         })
@@ -563,27 +585,6 @@ pub fn changes(b: &Baseline) -> Table<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_round_trips_and_guards_formulas() {
-        let table = Table {
-            header: vec!["a", "b", "c"],
-            rows: vec![vec![t("=1+1"), t("x,\"y\"\nz"), Cell::Int(3)]].into(),
-        };
-        let bytes = csv_bytes(&table).unwrap();
-        let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.starts_with("a,b,c\r\n"));
-        let mut r = csv::Reader::from_reader(bytes.as_slice());
-        let rec = r.records().next().unwrap().unwrap();
-        assert_eq!(&rec[0], "'=1+1");
-        assert_eq!(&rec[1], "x,\"y\"\nz");
-        assert_eq!(&rec[2], "3");
-    }
-}
-
 /// Where the evidence may not reach all of the population (see `analysis::population`).
 pub fn coverage_gaps(p: &Population) -> Table<'_> {
     Table {
@@ -609,3 +610,25 @@ pub fn coverage_gaps(p: &Population) -> Table<'_> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trips_and_guards_formulas() {
+        let table = Table {
+            header: vec!["a", "b", "c"],
+            rows: vec![vec![t("=1+1"), t("x,\"y\"\nz"), Cell::Int(3)]].into(),
+        };
+        let bytes = csv_bytes(&table).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("a,b,c\r\n"));
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(&rec[0], "'=1+1");
+        assert_eq!(&rec[1], "x,\"y\"\nz");
+        assert_eq!(&rec[2], "3");
+    }
+}
+

@@ -24,6 +24,7 @@ mod panics;
 mod parallel;
 mod pixels;
 mod query;
+mod reach;
 mod sacred;
 mod samples;
 mod shapes;

@@ -9,6 +9,7 @@ use crate::ingest::ecs;
 use crate::ingest::fields::clip;
 use crate::ingest::record::{self, Parsed};
 use crate::ingest::stream::{List, Recognised};
+use crate::ingest::NetworkRecord;
 use crate::model::{CollectionGap, ConfigPoint, Exposure, Origin, TaskSet};
 use serde_json::Value;
 
@@ -284,7 +285,7 @@ impl FileCollector {
             }
             Ok(Said::Other) => {
                 self.other_records += 1;
-                self.network_items.push(item);
+                self.network_items.push((origin, item));
             }
             Err(e) => {
                 self.other_records += 1;
@@ -373,7 +374,11 @@ impl FileCollector {
         let origin = self.next_origin();
         self.other_records += 1;
         if let Some(p) = self.parse_inventory(raw, origin, "network resource") {
-            self.network_records.push((key, p.value));
+            self.network_records.push(NetworkRecord {
+                origin,
+                list: key,
+                value: p.value,
+            });
         } else {
             self.unusable_inventory += 1;
         }

@@ -14,10 +14,10 @@ pub use findings::{describe_value, may_mention_control, newest_stamp};
 
 use super::config::Item;
 use super::stream::{List, Recognised, Sink};
+use super::NetworkRecord;
 use crate::arn::ServiceKey;
 use crate::model::{ConfigPoint, Finding, Origin, RecordProblem, TaskSet, UnreadableFinding};
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one file contributed.
@@ -56,8 +56,8 @@ pub struct FileCollector {
     pub config_points: Vec<(String, ConfigPoint)>,
     pub config_deleted: BTreeMap<String, (Option<DateTime<Utc>>, String)>,
     /// Config items of other resource types (network evidence), and network resources of the CLI.
-    pub network_items: Vec<Item>,
-    pub network_records: Vec<(&'static str, Value)>,
+    pub network_items: Vec<(Origin, Item)>,
+    pub network_records: Vec<NetworkRecord>,
     /// Failed calls of an inventory collection, in words.
     pub collection_gaps: Vec<crate::model::CollectionGap>,
     pub problems: Vec<RecordProblem>,

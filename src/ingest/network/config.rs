@@ -50,6 +50,41 @@ fn config_reader(resource_type: &str) -> Option<(ResourceKind, Reader)> {
     })
 }
 
+/// An AWS Config item the inventory reader already read (`ingest::config::Item`: place, status, and the
+/// `configuration` parsed when it was text). `Ok(None)` for a resource type that is not network evidence.
+pub fn read_item(
+    item: &crate::ingest::config::Item,
+) -> Result<Option<(ConfigNetworkItem, Flags)>, NetworkRecordError> {
+    let Some((kind, read)) = config_reader(&item.resource_type) else {
+        return Ok(None);
+    };
+    let resource_id = item.resource_id.clone().unwrap_or_default();
+    let Some(configuration) = &item.configuration else {
+        if item.deleted() {
+            let deleted = ConfigNetworkItem::Deleted {
+                kind,
+                id: resource_id,
+            };
+            return Ok(Some((deleted, Flags::default())));
+        }
+        return Err(NetworkRecordError::ConfigWithoutConfiguration {
+            resource_type: item.resource_type.clone(),
+            resource_id,
+            status: item.status.clone().unwrap_or_default(),
+        });
+    };
+    let known = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let place = Place {
+        account: known(&item.account_id),
+        region: known(&item.region),
+    };
+    let (resource, flags) = read(configuration, &place)?;
+    Ok(Some((
+        ConfigNetworkItem::Resource(Box::new(resource)),
+        flags,
+    )))
+}
+
 /// One AWS Config configuration item (snapshot, history, `get-resource-config-history`, delivery form, or a
 /// parsed advanced-query result). `Ok(None)` for a resource type that is not network evidence. The item's
 /// `accountId`/`awsAccountId` and `awsRegion` are the place; `configuration` may be an object or the text

@@ -34,7 +34,12 @@ fn none() -> Place {
 fn describe_subnets_by_vpc() {
     let v = published("ec2/awscli-describe-subnets-by-vpc.json");
     let (s, flags) = subnet(&list(&v, "Subnets")[0], &none()).unwrap();
-    assert_eq!(flags, Flags::default());
+    // Kept verbatim, and listed as a record problem (issue 14: account ids that are not 12 digits).
+    assert_eq!(
+        flags.notes,
+        ["subnet-8EXAMPLE: OwnerId \"1111222233333\" is not a 12-digit account id; kept as given"]
+    );
+    assert!(flags.unreadable.is_empty());
     assert_eq!(s.id, "subnet-8EXAMPLE");
     assert_eq!(s.vpc.as_deref(), Some("vpc-3EXAMPLE"));
     assert_eq!(s.ipv4_cidr.unwrap().to_string(), "172.31.80.0/20");

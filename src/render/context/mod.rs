@@ -16,6 +16,7 @@ mod history;
 mod inputs;
 mod period;
 mod population;
+mod reach;
 mod results;
 mod summary;
 
@@ -82,6 +83,7 @@ pub struct Context {
     pub disagreements: Capped<RowView>,
     pub inputs: InputsView,
     pub population: population::PopulationView,
+    pub reach: reach::ReachView,
 }
 
 /// The first rows of a long table and how many more the CSV file and the workbook hold.
@@ -441,5 +443,6 @@ pub fn build(a: &Analysis, cover: &CoverText) -> Context {
         disagreements: results::disagreements(a, &exposure_order),
         inputs: inputs::view(a),
         population: population::view(a),
+        reach: reach::view(a),
     }
 }
