@@ -149,6 +149,9 @@ impl Shape {
 /// larger record is refused by name, after reading at most this much of that record.
 pub const RECORD_MAX: u64 = 128 * 1024 * 1024;
 
+/// The read buffer in front of [`Bounded`].
+const BUFFER: usize = 64 * 1024;
+
 /// Reads every top-level value of a file, feeding the sink. Returns the shape of each value in order. A
 /// record larger than [`RECORD_MAX`] stops the read with an error (see [`record_too_large`]).
 pub fn read_values(
@@ -164,11 +167,18 @@ fn read_values_bounded(
     max: u64,
 ) -> Result<Vec<Shape>, serde_json::Error> {
     let since = Rc::new(Cell::new(0));
-    let reader = Bounded {
-        inner: reader,
-        since: Rc::clone(&since),
-        max,
-    };
+    // serde_json reads a byte at a time: from a buffer here, so `Bounded` counts a buffer at a time (and
+    // runs ahead of the parser by at most one buffer, a 2,048th of the limit) and the per-byte read is
+    // inlined instead of a call through the boxed reader.
+    let buffer = usize::try_from(max / 2048).map_or(BUFFER, |b| b.clamp(1, BUFFER));
+    let reader = std::io::BufReader::with_capacity(
+        buffer,
+        Bounded {
+            inner: reader,
+            since: Rc::clone(&since),
+            max,
+        },
+    );
     let mut sink = Counted { inner: sink, since };
     read_all(serde_json::Deserializer::from_reader(reader), &mut sink)
 }
