@@ -631,4 +631,3 @@ mod tests {
         assert_eq!(&rec[2], "3");
     }
 }
-
