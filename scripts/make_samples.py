@@ -408,13 +408,114 @@ EXPECTED = [
 ]
 
 
+def scope_and_register():
+    """The customer's own files beside the exports: which services are in PCI DSS scope (--scope), and the
+    exceptions register (--exceptions) with one entry of each basis. A folder walk skips CSV files."""
+    write_text("scope.csv", "\n".join([
+        "account_id,region,cluster,service,scope,data_flow_ref",
+        f"{A},{EU},payments,*,cde,DFD-PAY-01 v3 (2026-06-12)",
+        f"{A},{EU},payments,tokenizer,stores-chd,DFD-PAY-02 v1 (2026-06-12)",
+        f"{B},*,checkout,*,connected,DFD-CHK-01 v2 (2026-05-30)",
+        f"{C},*,*,*,out-of-scope,",
+        f"{C},{EU},platform,ledger-sync,cde,DFD-LED-01 v1 (2026-04-18)",
+        "",
+    ]))
+    write_text("exceptions.csv", "\n".join([
+        "task_set_arn,justification,approver,ticket,expires,basis,reference",
+        f"{T[4]},Tokenizer behind a WAF-only ingress path while CodeDeploy cut-over completes,"
+        "J. Rivera (CISO),SEC-2211,2027-03-31,compensating-control,CCW-2026-014",
+        f"{T[17]},Reporting job reads no cardholder data; public address needed for a partner pull,"
+        "M. Chen (Risk),SEC-2240,2027-01-31,customized-approach,TRA-2026-007",
+        f"{T[1]},Move card-api to private subnets behind the ALB,A. Okafor (Platform),PAY-1234,"
+        "2026-12-31,remediation-plan,PAY-1234",
+        "",
+    ]))
+
+
+def network():
+    """The network evidence of payments-prod in eu-west-1, as `scripts/collect-inventory.sh --network` writes
+    it (`<account>/<region>/ec2/`), in the shapes of tests/fixtures/network (scripts/make_network_fixtures.py):
+    card-api's first task set sits in public subnets behind a group open to the internet on its port (DIRECT);
+    the tokenizer task set has a public IP, but its group admits only the card network (PUBLIC_IP_FILTERED);
+    the others are in private subnets behind a NAT gateway."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import make_network_fixtures as nf
+    public, private, groups, rows = [], [], [], []
+    exposure = {1: "internet", 4: "card-network"}
+    for n in (1, 2, 3, 4, 5):
+        arn = T[n]
+        subnets = [f"subnet-0{hexid(arn, 'a', n=16)}", f"subnet-0{hexid(arn, 'b', n=16)}"]
+        (public if n in exposure else private).extend(subnets)
+        sg = f"sg-0{hexid(arn, 'sg', n=16)}"
+        service = arn.split("/")[2]
+        port = 8443
+        if exposure.get(n) == "internet":
+            ingress = [nf.permission("tcp", port, v4=["0.0.0.0/0"])]
+        elif exposure.get(n) == "card-network":
+            ingress = [nf.permission("tcp", port, v4=["198.51.100.0/24"])]
+        else:
+            ingress = [nf.permission("tcp", port, groups=["sg-0a1b2c3d4e5f60042"])]
+        groups.append(nf.group(sg, f"{service}-{n}-tasks", ingress))
+    for i, sid in enumerate(public + private):
+        rows.append(nf.subnet(sid, f"10.0.{i + 1}.0/24", az="eu-west-1a" if i % 2 == 0 else "eu-west-1b",
+                              map_public=sid in public))
+    assoc_public = [nf.assoc(nf.RTB_PUBLIC, i + 1, sid) for i, sid in enumerate(public)]
+    assoc_private = [nf.assoc(nf.RTB_PRIVATE, i + 5, sid) for i, sid in enumerate(private)]
+    base = f"network/{A}/{EU}/ec2"
+    write_json(f"{base}/describe-subnets.json", {"Subnets": rows})
+    write_json(f"{base}/describe-route-tables.json", {"RouteTables": [
+        nf.route_table(nf.RTB_MAIN, [nf.assoc(nf.RTB_MAIN, 0, main=True)], [nf.LOCAL]),
+        nf.route_table(nf.RTB_PUBLIC, assoc_public, [nf.LOCAL, nf.TO_IGW]),
+        nf.route_table(nf.RTB_PRIVATE, assoc_private, [nf.LOCAL, nf.TO_NAT]),
+    ]})
+    write_json(f"{base}/describe-security-groups.json", {"SecurityGroups": groups})
+    write_json(f"{base}/describe-network-acls.json", {"NetworkAcls": [nf.network_acl(public + private)]})
+    # The task sets' target groups sit behind one internal load balancer: reachable only from inside.
+    lb_name = "payments-internal"
+    lb_arn = f"arn:aws:elasticloadbalancing:{EU}:{A}:loadbalancer/app/{lb_name}/{hexid(lb_name, n=16)}"
+    lb = nf.load_balancer(scheme="internal")
+    lb.update({"LoadBalancerName": lb_name, "LoadBalancerArn": lb_arn,
+               "DNSName": f"internal-{lb_name}-1234567890.{EU}.elb.amazonaws.com",
+               "AvailabilityZones": [{"ZoneName": "eu-west-1a", "SubnetId": private[0]},
+                                     {"ZoneName": "eu-west-1b", "SubnetId": private[1]}]})
+    target_groups, listeners = [], []
+    for i, n in enumerate((1, 2, 4, 5)):
+        service = T[n].split("/")[2]
+        tg_arn = (f"arn:aws:elasticloadbalancing:{EU}:{A}:targetgroup/{service}-{n}/"
+                  f"{hexid(T[n], 'tg', n=16)}")
+        tg = nf.target_group()
+        tg.update({"TargetGroupArn": tg_arn, "TargetGroupName": f"{service}-{n}", "Port": 8443,
+                   "Protocol": "HTTPS", "HealthCheckProtocol": "HTTPS", "LoadBalancerArns": [lb_arn]})
+        target_groups.append(tg)
+        listener = {"Port": 8441 + i, "Protocol": "HTTP",
+                    "DefaultActions": [{"TargetGroupArn": tg_arn, "Type": "forward"}],
+                    "LoadBalancerArn": lb_arn,
+                    "ListenerArn": f"{lb_arn.replace(':loadbalancer/', ':listener/')}/{hexid(tg_arn, n=16)}"}
+        listeners.append(listener)
+    elbv2 = f"network/{A}/{EU}/elbv2"
+    write_json(f"{elbv2}/describe-load-balancers.json", {"LoadBalancers": [lb]})
+    write_json(f"{elbv2}/describe-target-groups.json", {"TargetGroups": target_groups})
+    write_json(f"{elbv2}/describe-listeners-{lb_name}.json", {"Listeners": listeners})
+
+
 def readme():
     lines = [
         "# Sample exports",
         "",
         "A synthetic quarter-end export (Q3 2026) for three made-up AWS accounts, written by",
         "`scripts/make_samples.py`. Every account id, ARN and id is invented; field names, shapes and key order are",
-        "those the AWS CLI prints. Run `cargo run --release -- report samples/ --out evidence-pack` to build a pack.",
+        "those the AWS CLI prints. Run `cargo run --release -- report samples/ --scope samples/scope.csv --exceptions",
+        "samples/exceptions.csv --out evidence-pack` to build a pack.",
+        "",
+        "Beside the exports, the customer's own files (a folder walk skips CSV files): `scope.csv` puts payments in",
+        "the CDE (tokenizer stores cardholder data), checkout as connected-to, shared-services out of scope except",
+        "ledger-sync (CDE); `exceptions.csv` holds one entry of each basis: a compensating control for the",
+        "suppressed tokenizer task set, a customized approach for the suppressed reporting task set, and a",
+        "remediation plan for card-api (which leaves it exposed). `network/` holds the network evidence of",
+        "payments-prod in eu-west-1 (subnets, route tables, security groups, network ACLs): card-api's exposed task",
+        "set is reachable directly from the internet on tcp/8443; the tokenizer's public IP is filtered (its group",
+        "admits only the card network). The verdict: 1.4.4 Not in Place (card-api and ledger-sync are exposed in",
+        "the CDE).",
         "",
         "| account | name | what it shows |",
         "|---|---|---|",
@@ -447,5 +548,7 @@ if __name__ == "__main__":
     shared_services_firehose()
     shared_services_array()
     inventory()
+    scope_and_register()
+    network()
     readme()
     print(f"wrote samples under {os.path.normpath(ROOT)}", file=sys.stderr)

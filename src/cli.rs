@@ -83,9 +83,15 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PACK", help_heading = "Evidence")]
     pub baseline: Option<PathBuf>,
 
-    /// Exit 1 (after writing the pack) when any task set has one of these outcomes, e.g. NON_COMPLIANT,UNASSESSED_EXPOSED
-    #[arg(long, value_name = "OUTCOME", value_delimiter = ',', value_parser = parse_outcome, help_heading = "Gating")]
-    pub fail_on: Vec<Outcome>,
+    /// Exit 1 (after writing the pack) when any task set has one of these outcomes, or the verdict is one of
+    /// these statuses, e.g. NON_COMPLIANT,UNASSESSED_EXPOSED or verdict:NOT_IN_PLACE,verdict:NOT_TESTED
+    #[arg(long, value_name = "OUTCOME|verdict:STATUS", value_delimiter = ',', value_parser = parse_gate, help_heading = "Gating")]
+    pub fail_on: Vec<Gate>,
+
+    /// The scope file (CSV: account_id,region,cluster,service,scope,data_flow_ref; scope is stores-chd, cde,
+    /// connected or out-of-scope; region, cluster and service may be *). Without it every task set is undeclared
+    #[arg(long, value_name = "FILE", help_heading = "Evidence")]
+    pub scope: Option<PathBuf>,
 
     /// Folder of templates overriding the built-in ones by file name (index.html, report.md)
     #[arg(long, value_name = "DIR", help_heading = "Output")]
@@ -267,8 +273,10 @@ pub enum Source {
 pub enum ArgError {
     #[error("{0:?} is not a date like 2026-07-01")]
     NotADate(String),
-    #[error("{text:?} is not an outcome; use one of {}", Outcome::ALL.map(|o| o.code()).join(", "))]
+    #[error("{text:?} is not an outcome; use one of {} (or verdict:STATUS)", Outcome::ALL.map(|o| o.code()).join(", "))]
     NotAnOutcome { text: String },
+    #[error("{text:?} is not a verdict: give verdict: and one of NOT_IN_PLACE, NOT_TESTED, IN_PLACE_WITH_CCW, IN_PLACE_CUSTOMIZED, IN_PLACE, NOT_APPLICABLE")]
+    NotAVerdict { text: String },
     #[error(transparent)]
     Time(#[from] crate::time::TimeError),
 }
@@ -289,10 +297,37 @@ fn parse_date(text: &str) -> Result<NaiveDate, ArgError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| ArgError::NotADate(text.to_string()))
 }
 
-fn parse_outcome(text: &str) -> Result<Outcome, ArgError> {
-    Outcome::parse(text.trim()).ok_or_else(|| ArgError::NotAnOutcome {
-        text: text.to_string(),
-    })
+/// What `--fail-on` gates on: an outcome any task set has, or the verdict's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Outcome(Outcome),
+    Verdict(crate::analysis::verdict::Status),
+}
+
+impl Gate {
+    /// As given on the command line: `NON_COMPLIANT`, `verdict:NOT_IN_PLACE`.
+    pub fn code(self) -> String {
+        match self {
+            Gate::Outcome(o) => o.code().to_string(),
+            Gate::Verdict(s) => format!("verdict:{}", s.code()),
+        }
+    }
+}
+
+fn parse_gate(text: &str) -> Result<Gate, ArgError> {
+    let text = text.trim();
+    if let Some(status) = text.strip_prefix("verdict:") {
+        return crate::analysis::verdict::Status::parse(status)
+            .map(Gate::Verdict)
+            .ok_or_else(|| ArgError::NotAVerdict {
+                text: text.to_string(),
+            });
+    }
+    Outcome::parse(text)
+        .map(Gate::Outcome)
+        .ok_or_else(|| ArgError::NotAnOutcome {
+            text: text.to_string(),
+        })
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, ArgError> {
@@ -334,8 +369,34 @@ mod tests {
         };
         assert_eq!(
             r.fail_on,
-            vec![Outcome::NonCompliant, Outcome::UnassessedExposed]
+            vec![
+                Gate::Outcome(Outcome::NonCompliant),
+                Gate::Outcome(Outcome::UnassessedExposed)
+            ]
         );
+        let cli = Cli::try_parse_from([
+            "x",
+            "report",
+            "in",
+            "--fail-on",
+            "verdict:NOT_IN_PLACE,verdict:NOT_TESTED",
+        ])
+        .unwrap();
+        let Command::Report(r) = cli.command else {
+            panic!()
+        };
+        use crate::analysis::verdict::Status;
+        assert_eq!(
+            r.fail_on,
+            vec![
+                Gate::Verdict(Status::NotInPlace),
+                Gate::Verdict(Status::NotTested)
+            ]
+        );
+        let err = Cli::try_parse_from(["x", "report", "in", "--fail-on", "verdict:BAD"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is not a verdict"), "{err}");
         let err = Cli::try_parse_from(["x", "report", "in", "--fail-on", "BAD"])
             .unwrap_err()
             .to_string();

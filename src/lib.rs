@@ -17,6 +17,7 @@
 // Leaves.
 pub mod arn;
 pub mod catalog;
+pub mod csv_lines;
 pub mod digest;
 pub mod escape;
 pub mod json;

@@ -36,6 +36,45 @@ pub enum RegisterProblem {
     EmptyArn,
     #[error("expires: {0:?} is not a date like 2026-12-31")]
     NotADate(String),
+    #[error("basis: {0:?} is not one of compensating-control, customized-approach, remediation-plan (or empty)")]
+    UnknownBasis(String),
+}
+
+/// On what grounds PCI DSS accepts an exposure: the register's `basis` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Basis {
+    /// A compensating control; `reference` is the compensating control worksheet (CCW) id.
+    CompensatingControl,
+    /// A customized approach; `reference` is the targeted risk analysis id.
+    CustomizedApproach,
+    /// A plan to remediate; `reference` is the ticket. The task set stays exposed for the verdict.
+    RemediationPlan,
+}
+
+impl Basis {
+    pub fn code(self) -> &'static str {
+        match self {
+            Basis::CompensatingControl => "compensating-control",
+            Basis::CustomizedApproach => "customized-approach",
+            Basis::RemediationPlan => "remediation-plan",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Basis> {
+        [
+            Basis::CompensatingControl,
+            Basis::CustomizedApproach,
+            Basis::RemediationPlan,
+        ]
+        .into_iter()
+        .find(|b| b.code() == text)
+    }
+}
+
+impl Serialize for Basis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
 }
 
 pub const REGISTER_COLUMNS: [&str; 5] = [
@@ -55,9 +94,39 @@ pub struct RegisterEntry {
     pub approver: String,
     pub ticket: String,
     pub expires: Option<NaiveDate>,
+    /// `None` in a register of the old five-column form, or an empty cell.
+    pub basis: Option<Basis>,
+    /// The compensating control worksheet id, the targeted risk analysis id, or the ticket.
+    pub reference: String,
 }
 
 impl RegisterEntry {
+    /// Why the entry is not a valid PCI DSS exception at `as_of`, or `None` when it is one: a basis of
+    /// compensating control or customized approach, a reference, an approver, and an `expires` after
+    /// `as_of`.
+    pub fn not_valid_because(&self, as_of: NaiveDate) -> Option<String> {
+        let mut missing = Vec::new();
+        match self.basis {
+            None => missing.push("no basis".to_string()),
+            Some(Basis::RemediationPlan) => {
+                missing.push("a remediation plan leaves the task set exposed".to_string())
+            }
+            Some(_) => {}
+        }
+        if self.reference.is_empty() {
+            missing.push("no reference".to_string());
+        }
+        if self.approver.is_empty() {
+            missing.push("no approver".to_string());
+        }
+        match self.expires {
+            None => missing.push("no expiry date".to_string()),
+            Some(d) if d <= as_of => missing.push(format!("expires {d}, not after as_of")),
+            Some(_) => {}
+        }
+        (!missing.is_empty()).then(|| missing.join(", "))
+    }
+
     /// How well the entry matches an ARN: `None` when it does not; higher is better.
     fn specificity(&self, arn: &str) -> Option<usize> {
         match self.task_set_arn.strip_suffix('*') {
@@ -67,7 +136,8 @@ impl RegisterEntry {
     }
 }
 
-/// Reads the register. Errors say `PATH:LINE: what is wrong`.
+/// Reads the register. Errors say `PATH:LINE: what is wrong`. The old five-column form still loads: its
+/// entries have no basis, so none is a valid PCI DSS exception.
 pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
     let error = |line: Option<u64>, problem: RegisterProblem| RegisterError {
         path: path.display().to_string(),
@@ -76,41 +146,17 @@ pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
     };
     let bytes = crate::safe_fs::read_regular(path, REGISTER_LIMIT)
         .map_err(|e| error(None, RegisterProblem::Unreadable(e)))?;
-    // Line numbers are counted from the bytes: the csv crate counts a CRLF-terminated record (a register
-    // saved by Excel) one line short.
-    let line_at = |pos: Option<&csv::Position>| {
-        let mut end = pos.map_or(0, |p| p.byte() as usize).min(bytes.len());
-        // A record may be said to start on the line end before it (the `\n` of a CRLF).
-        while matches!(bytes.get(end), Some(b'\r' | b'\n')) {
-            end += 1;
+    let rows = crate::csv_lines::records_with(&bytes, &REGISTER_COLUMNS, &["basis", "reference"])
+        .map_err(|e| match e {
+        crate::csv_lines::CsvLineError::Csv { line, error: err } => error(Some(line), err.into()),
+        crate::csv_lines::CsvLineError::MissingColumn { column } => {
+            error(Some(1), RegisterProblem::MissingColumn { column })
         }
-        1 + bytes[..end].iter().filter(|b| **b == b'\n').count() as u64
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| error(Some(1), e.into()))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let mut cols = [0usize; 5];
-    for (slot, name) in cols.iter_mut().zip(REGISTER_COLUMNS) {
-        *slot = header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| error(Some(1), RegisterProblem::MissingColumn { column: name }))?;
-    }
+    })?;
     let mut entries = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = line_at(e.position());
-            error(Some(line), e.into())
-        })?;
-        let line = line_at(record.position());
-        let [arn, justification, approver, ticket, expires] =
-            cols.map(|i| record.get(i).unwrap_or_default().to_string());
+    for (line, fields) in rows {
+        let [arn, justification, approver, ticket, expires, basis, reference] =
+            <[String; 7]>::try_from(fields).expect("one field per column");
         if arn.is_empty() {
             return Err(error(Some(line), RegisterProblem::EmptyArn));
         }
@@ -122,6 +168,14 @@ pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
                     .ok_or_else(|| error(Some(line), RegisterProblem::NotADate(expires)))?,
             )
         };
+        let basis = if basis.is_empty() {
+            None
+        } else {
+            Some(
+                Basis::parse(&basis)
+                    .ok_or_else(|| error(Some(line), RegisterProblem::UnknownBasis(basis)))?,
+            )
+        };
         entries.push(RegisterEntry {
             line,
             task_set_arn: arn,
@@ -129,6 +183,8 @@ pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
             approver,
             ticket,
             expires,
+            basis,
+            reference,
         });
     }
     Ok(entries)
@@ -206,6 +262,13 @@ pub struct ExceptionRow {
     pub approver: String,
     pub ticket: String,
     pub expires: Option<NaiveDate>,
+    pub basis: Option<Basis>,
+    pub reference: String,
+    /// True when the entry is a valid PCI DSS exception at `as_of` (see
+    /// [`RegisterEntry::not_valid_because`]); only then can it keep an exposure out of the verdict.
+    pub valid_pci_exception: bool,
+    /// Why it is not, in words (empty when it is, or when no entry covers the row).
+    pub not_valid_because: String,
 }
 
 fn is_suppressed(r: &Row) -> bool {
@@ -220,6 +283,7 @@ pub fn evaluate(
 ) -> Vec<ExceptionRow> {
     let mut used = vec![false; register.len()];
     let mut out = Vec::new();
+    let today = as_of.date_naive();
     for r in rows {
         let best = register
             .iter()
@@ -262,6 +326,13 @@ pub fn evaluate(
             approver: entry.map(|e| e.approver.clone()).unwrap_or_default(),
             ticket: entry.map(|e| e.ticket.clone()).unwrap_or_default(),
             expires: entry.and_then(|e| e.expires),
+            basis: entry.and_then(|e| e.basis),
+            reference: entry.map(|e| e.reference.clone()).unwrap_or_default(),
+            valid_pci_exception: entry.is_some_and(|e| e.not_valid_because(today).is_none()),
+            not_valid_because: match entry {
+                Some(e) => e.not_valid_because(today).unwrap_or_default(),
+                None => "no register entry".to_string(),
+            },
         });
     }
     for (e, _) in register.iter().zip(&used).filter(|(_, u)| !**u) {
@@ -280,6 +351,10 @@ pub fn evaluate(
             approver: e.approver.clone(),
             ticket: e.ticket.clone(),
             expires: e.expires,
+            basis: e.basis,
+            reference: e.reference.clone(),
+            valid_pci_exception: false,
+            not_valid_because: "matches no task set".to_string(),
         });
     }
     out
@@ -297,6 +372,8 @@ mod tests {
             approver: "a".into(),
             ticket: "t".into(),
             expires: expires.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+            basis: None,
+            reference: String::new(),
         }
     }
 

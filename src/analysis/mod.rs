@@ -14,6 +14,8 @@ pub mod network;
 pub mod population;
 pub mod reach;
 pub mod remediation;
+pub mod scope;
+pub mod verdict;
 
 use crate::catalog::Catalog;
 use crate::ingest::{self, IngestError, InputReport, Inputs};
@@ -45,6 +47,8 @@ pub struct AnalysisPlan {
     pub register: Option<Vec<RegisterEntry>>,
     /// The previous pack to compare with, already verified and read.
     pub previous: Option<PreviousPack>,
+    /// The scope file, when one was given: without it every task set is `undeclared`.
+    pub scope: Option<scope::ScopeFile>,
 }
 
 /// Everything the pack is rendered from.
@@ -74,6 +78,11 @@ pub struct Analysis {
     pub reach: Vec<reach::Reach>,
     /// How many network resources of each kind the inputs described (empty: no network evidence given).
     pub network_counts: std::collections::BTreeMap<crate::network::ResourceKind, usize>,
+    /// Each task set's scope, in the order of `rows`.
+    pub scopes: Vec<scope::Scope>,
+    pub scope_file: Option<scope::ScopeFile>,
+    /// The verdict on requirement 1.4.4.
+    pub verdict: verdict::Verdict,
 }
 
 /// Why an analysis could not be made.
@@ -143,6 +152,17 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
     } else {
         model.counts()
     };
+    let scopes = scopes_of(&rows, plan.scope.as_ref());
+    let verdict = verdict::verdict(&verdict::Evidence {
+        rows: &rows,
+        scopes: &scopes,
+        reach: &reach,
+        exceptions: &exceptions,
+        population: &population,
+        scope_file: plan.scope.as_ref(),
+        unreadable_ecs16: ingested.unreadable_findings.len(),
+        network_given: !network_counts.is_empty(),
+    });
     let baseline = plan
         .previous
         .as_ref()
@@ -166,5 +186,24 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         population,
         reach,
         network_counts,
+        scopes,
+        scope_file: plan.scope.clone(),
+        verdict,
     })
+}
+
+/// Each row's scope: the scope file's most specific row, else `undeclared`.
+fn scopes_of(rows: &[Row], file: Option<&scope::ScopeFile>) -> Vec<scope::Scope> {
+    rows.iter()
+        .map(|r| {
+            file.map_or(scope::Scope::Undeclared, |f| {
+                f.scope_of(&scope::Location {
+                    account_id: &r.account_id,
+                    region: &r.region,
+                    cluster: &r.cluster,
+                    service: &r.service,
+                })
+            })
+        })
+        .collect()
 }

@@ -11,9 +11,8 @@ mod inspect;
 pub mod plan;
 mod query;
 
-use crate::analysis::aggregate::Aggregates;
 use crate::analysis::{self, Analysis};
-use crate::cli::{Cli, Command, ReportArgs, SignArgs, TemplatesArgs, VerifyArgs};
+use crate::cli::{Cli, Command, Gate, ReportArgs, SignArgs, TemplatesArgs, VerifyArgs};
 use crate::escape::terminal_line;
 use crate::ingest::InputStatus;
 use crate::reconcile::Outcome;
@@ -194,7 +193,7 @@ fn report(args: &ReportArgs) -> Result<ExitCode> {
     if !quiet {
         print_outcomes(&out, &analysis)?;
     }
-    Ok(gate(&fail_on, &analysis.aggregates))
+    Ok(gate(&fail_on, &analysis))
 }
 
 /// True when a file is a context this tool dumped (so `--force` may replace it): JSON naming the tool.
@@ -240,17 +239,35 @@ fn print_outcomes(pack: &std::path::Path, a: &Analysis) -> io::Result<()> {
         a.duplicates_dropped,
         a.inventory.task_sets.len(),
     );
-    say(&mut out, &totals)
+    say(&mut out, &totals)?;
+    let v = &a.verdict;
+    say(
+        &mut out,
+        &format!(
+            "verdict: PCI DSS {} {} ({}); {} of {} task sets in scope, {} exposed without a valid exception",
+            v.requirement,
+            v.status.label(),
+            v.status.code(),
+            v.counts.in_scope,
+            v.counts.task_sets,
+            v.counts.exposed_without_exception
+        ),
+    )
 }
 
-/// `--fail-on`: exit 1 when any task set has one of the listed outcomes, saying which and how many.
-fn gate(fail_on: &[Outcome], aggregates: &Aggregates) -> ExitCode {
-    let hits: Vec<String> = Outcome::ALL
+/// `--fail-on`: exit 1 when any task set has one of the listed outcomes (saying which and how many), or
+/// the verdict is one of the listed statuses.
+fn gate(fail_on: &[Gate], analysis: &Analysis) -> ExitCode {
+    let mut hits: Vec<String> = Outcome::ALL
         .iter()
-        .zip(aggregates.outcomes)
-        .filter(|(o, n)| fail_on.contains(o) && *n > 0)
+        .zip(analysis.aggregates.outcomes)
+        .filter(|(o, n)| fail_on.contains(&Gate::Outcome(**o)) && *n > 0)
         .map(|(o, n)| format!("{n} {}", o.code()))
         .collect();
+    let status = analysis.verdict.status;
+    if fail_on.contains(&Gate::Verdict(status)) {
+        hits.push(format!("verdict {}", status.code()));
+    }
     if hits.is_empty() {
         return ExitCode::SUCCESS;
     }

@@ -11,7 +11,6 @@ use crate::ingest::{self, Inputs};
 use crate::manifest::{self, FileEntry, Provenance, RunOptions, VerifyError};
 use crate::pack::{self, PackError, Staging};
 use crate::period::{Period, PeriodError};
-use crate::reconcile::Outcome;
 use crate::render::context::CoverText;
 use crate::render::templates::{Renderer, TemplateError};
 use crate::safe_fs::io_message;
@@ -26,6 +25,8 @@ pub enum PlanError {
     Templates(#[from] TemplateError),
     #[error(transparent)]
     Register(#[from] RegisterError),
+    #[error(transparent)]
+    Scope(#[from] crate::analysis::scope::ScopeError),
     #[error("{path}: cannot be read: {}", io_message(cause))]
     Unreadable { path: String, cause: std::io::Error },
     #[error(transparent)]
@@ -54,7 +55,7 @@ pub struct ReportPlan {
     /// workbook's rows until the file is saved).
     pub staging: Staging,
     pub dump_context: Option<PathBuf>,
-    pub fail_on: Vec<Outcome>,
+    pub fail_on: Vec<crate::cli::Gate>,
     pub quiet: bool,
     pub verbose: bool,
 }
@@ -71,7 +72,7 @@ fn run_options(args: &ReportArgs) -> RunOptions {
         exceptions: args.exceptions.as_ref().map(shown),
         skip_bad_inputs: args.skip_bad_inputs,
         complete_dumps: args.complete_dumps,
-        fail_on: args.fail_on.iter().map(|o| o.code().to_string()).collect(),
+        fail_on: args.fail_on.iter().map(|g| g.code()).collect(),
         org: args.org.clone(),
         assessor: args.assessor.clone(),
         templates: args.templates.as_ref().map(shown),
@@ -147,6 +148,11 @@ impl ReportPlan {
             None => (None, None),
         };
         let previous = args.baseline.as_deref().map(previous_pack).transpose()?;
+        let scope = args
+            .scope
+            .as_deref()
+            .map(crate::analysis::scope::load)
+            .transpose()?;
         let mut ingest = ingest::Options {
             skip_bad_inputs: args.skip_bad_inputs,
             complete_dumps: args.complete_dumps,
@@ -166,6 +172,7 @@ impl ReportPlan {
                 period: period(args)?,
                 register,
                 previous,
+                scope,
             },
             renderer,
             cover: CoverText {

@@ -1,9 +1,9 @@
 //! Which files to read: inputs as given, folders walked recursively in sorted order.
 //!
 //! The walk is deterministic (entries sorted by name) so the same folder always gives the same pack.
-//! Inside folders, hidden files and documentation (`README*`, `*.md`, `*.txt`) are skipped and listed as
-//! skipped, so a folder of exports with a README in it just works; a file named on the command line is
-//! always read. Symlinked folders are followed, but never back into a folder already being walked.
+//! Inside folders, hidden files, documentation (`README*`, `*.md`, `*.txt`) and CSV files (a scope file or
+//! an exceptions register kept beside the exports: no export is CSV) are skipped and listed as skipped, so
+//! a folder of exports with a README in it just works; a file named on the command line is always read. Symlinked folders are followed, but never back into a folder already being walked.
 //! The same file reached twice is read once.
 
 use crate::safe_fs::io_message;
@@ -131,6 +131,9 @@ fn walk(
         } else if is_documentation(&name) {
             let why = "documentation, not an export".to_string();
             out.push(Candidate::new(path, Some(&meta), Some(why)));
+        } else if name.to_ascii_lowercase().ends_with(".csv") {
+            let why = "CSV (a scope file or an exceptions register?), not an export".to_string();
+            out.push(Candidate::new(path, Some(&meta), Some(why)));
         } else {
             out.push(Candidate::new(path, Some(&meta), None));
         }
@@ -176,6 +179,7 @@ mod tests {
             "a.json",
             "README.md",
             ".hidden.json",
+            "scope.CSV",
         ] {
             fs::write(d.path().join(f), "{}").unwrap();
         }
@@ -184,9 +188,18 @@ mod tests {
             .iter()
             .map(|c| c.path.strip_prefix(d.path()).unwrap().display().to_string())
             .collect();
-        assert_eq!(names, ["README.md", "a.json", "b/a.json", "b/inner/z.json"]);
-        assert!(got[0].skipped.is_some());
-        assert!(got[1..].iter().all(|c| c.skipped.is_none()));
+        assert_eq!(
+            names,
+            [
+                "README.md",
+                "a.json",
+                "b/a.json",
+                "b/inner/z.json",
+                "scope.CSV"
+            ]
+        );
+        let skipped: Vec<bool> = got.iter().map(|c| c.skipped.is_some()).collect();
+        assert_eq!(skipped, [true, false, false, false, true]);
     }
 
     #[test]

@@ -85,7 +85,7 @@ impl Outcome {
     pub fn meaning(self) -> &'static str {
         match self {
             Outcome::NonCompliant => "active finding FAILED, not suppressed; inventory ENABLED or not covered",
-            Outcome::RiskAccepted => "active finding FAILED and workflow SUPPRESSED (the note, who and when are evidence); inventory ENABLED or not covered",
+            Outcome::RiskAccepted => "active finding FAILED and workflow SUPPRESSED (the note, who and when are evidence); inventory ENABLED or not covered. A suppression alone is not a PCI DSS exception: only a valid compensating control or customized approach in the register is",
             Outcome::Compliant => "active finding PASSED; inventory DISABLED or not covered",
             Outcome::Conflict => "Security Hub and inventory disagree (FAILED but DISABLED, PASSED but ENABLED)",
             Outcome::UnassessedExposed => "no usable finding (none, WARNING, NOT_AVAILABLE) but inventory ENABLED: a coverage gap with real exposure",

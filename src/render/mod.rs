@@ -96,6 +96,30 @@ pub struct Summary {
     pub population: PopulationSummary,
     /// Task sets per reachability value (every value, zero included), and the network evidence behind them.
     pub reachability: ReachabilitySummary,
+    /// Task sets per scope value (every value, zero included); all `undeclared` without a scope file.
+    pub scope: ScopeSummary,
+    /// The verdict on requirement 1.4.4, with what it rests on and what the pack does not examine.
+    pub verdict: crate::analysis::verdict::Verdict,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScopeSummary {
+    pub file_given: bool,
+    pub counts: BTreeMap<String, u64>,
+}
+
+fn scope_summary(an: &Analysis) -> ScopeSummary {
+    use crate::analysis::scope::Scope;
+    ScopeSummary {
+        file_given: an.scope_file.is_some(),
+        counts: Scope::ALL
+            .iter()
+            .map(|s| {
+                let n = an.scopes.iter().filter(|x| *x == s).count();
+                (s.code().to_string(), n as u64)
+            })
+            .collect(),
+    }
 }
 
 /// How the internet reaches the task sets (rows: the `reachability` column of data/reconciliation.csv).
@@ -259,6 +283,8 @@ pub fn summary(ctx: &context::Context, an: &Analysis) -> Summary {
         },
         population: population_summary(&an.population),
         reachability: reachability_summary(an),
+        scope: scope_summary(an),
+        verdict: an.verdict.clone(),
     }
 }
 
@@ -363,7 +389,7 @@ fn tabular_files(
     sheet(
         "Reconciliation",
         "data/reconciliation.csv",
-        tables::reconciliation(&a.rows, &a.reach, &a.period, label),
+        tables::reconciliation(&a.rows, &a.scopes, &a.reach, &a.period, label),
     )?;
     sheet(
         "Findings",

@@ -9,6 +9,7 @@ use crate::analysis::exceptions::ExceptionRow;
 use crate::analysis::history::History;
 use crate::analysis::population::Population;
 use crate::analysis::reach::Reach;
+use crate::analysis::scope::Scope;
 use crate::escape::spreadsheet_cell;
 use crate::ingest::InputReport;
 use crate::model::{Finding, Inventory, TaskSet};
@@ -148,6 +149,7 @@ pub fn csv_bytes(table: &Table) -> Result<Vec<u8>, csv::Error> {
 
 pub fn reconciliation<'a>(
     rows: &'a [Row],
+    scopes: &'a [Scope],
     reach: &'a [Reach],
     period: &'a Period,
     catalog_label: &'a str,
@@ -160,6 +162,7 @@ pub fn reconciliation<'a>(
             "region",
             "cluster",
             "service",
+            "scope",
             "outcome",
             "securityhub_status",
             "workflow_status",
@@ -200,6 +203,7 @@ pub fn reconciliation<'a>(
                 t(&r.region),
                 t(&r.cluster),
                 t(&r.service),
+                t(scopes.get(i).map(|s| s.code()).unwrap_or_default()),
                 t(r.outcome.code()),
                 t(&r.securityhub_status),
                 t(&r.workflow_status),
@@ -480,6 +484,10 @@ pub fn exceptions(rows: &[ExceptionRow]) -> Table<'_> {
             "approver",
             "ticket",
             "expires",
+            "basis",
+            "reference",
+            "valid_pci_exception",
+            "not_valid_because",
         ],
         rows: Rows::of(rows, |e| {
             vec![
@@ -497,6 +505,10 @@ pub fn exceptions(rows: &[ExceptionRow]) -> Table<'_> {
                 t(&e.approver),
                 t(&e.ticket),
                 Cell::Date(e.expires),
+                t(e.basis.map(|b| b.code()).unwrap_or_default()),
+                t(&e.reference),
+                Cell::Bool(e.valid_pci_exception),
+                t(&e.not_valid_because),
             ]
         }),
     }

@@ -100,6 +100,8 @@ pub fn analysis_with_text(text: &str) -> Analysis {
             approver: text.to_string(),
             ticket: text.to_string(),
             expires: None,
+            basis: Some(crate::analysis::exceptions::Basis::CompensatingControl),
+            reference: text.to_string(),
         },
         RegisterEntry {
             line: 3,
@@ -108,14 +110,29 @@ pub fn analysis_with_text(text: &str) -> Analysis {
             approver: text.to_string(),
             ticket: text.to_string(),
             expires: None,
+            basis: Some(crate::analysis::exceptions::Basis::RemediationPlan),
+            reference: text.to_string(),
         },
     ];
+    // The scope file's free text (the data-flow reference) is hostile too.
+    let scope = crate::analysis::scope::ScopeFile {
+        entries: vec![crate::analysis::scope::ScopeEntry {
+            line: 2,
+            account_id: "111122223333".to_string(),
+            region: "*".to_string(),
+            cluster: "*".to_string(),
+            service: "*".to_string(),
+            scope: crate::analysis::scope::Scope::Cde,
+            data_flow_ref: text.to_string(),
+        }],
+    };
     let plan = AnalysisPlan {
         ingest: ingest::Options::default(),
         as_of: crate::time::parse_str("2026-09-20T00:00:00Z").ok(),
         period: PeriodChoice::QuarterOfAsOf,
         register: Some(register),
         previous: None,
+        scope: Some(scope),
     };
     analyse(&plan, &inputs_with_text(text)).expect("inputs built to be read are read")
 }

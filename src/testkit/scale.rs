@@ -125,6 +125,7 @@ fn a_hundred_thousand_task_sets_and_input_files_stay_under_the_report_caps() {
         period: PeriodChoice::QuarterOfAsOf,
         register: None,
         previous: None,
+        scope: None,
     };
     let a = analyse(&plan, &inputs).expect("the generated inputs are read");
     let analysed = started.elapsed();

@@ -1,4 +1,4 @@
-//! The places left for a verdict and a pack id (issue 13 fills them): when the context holds them, the
+//! The places for a verdict and a pack id (the analysis fills the verdict): when the context holds them, the
 //! first screen opens with the verdict line, the Markdown starts with it, the workbook gains a Verdict
 //! sheet, and the printed footer names the pack. Without them, none of that appears.
 
@@ -46,6 +46,10 @@ fn pack(with_verdict: bool) -> Vec<PackFile> {
     if with_verdict {
         ctx.verdict = Some(verdict());
         ctx.pack_id = Some("0123456789ab".into());
+    } else {
+        // A context made by hand (a template author's, say) may hold neither.
+        ctx.verdict = None;
+        ctx.pack_id = None;
     }
     let renderer = Renderer::built_in().expect("built-in templates");
     render_context(&a, &ctx, &renderer, &RenderOptions::default()).expect("renders")

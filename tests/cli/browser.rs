@@ -249,6 +249,10 @@ fn samples_pack(dir: &Path) -> PathBuf {
         &[&samples()],
         &out,
         &[
+            "--scope",
+            samples().join("scope.csv").to_str().unwrap(),
+            "--exceptions",
+            samples().join("exceptions.csv").to_str().unwrap(),
             "--org",
             "Acme Payments Ltd",
             "--assessor",
@@ -441,10 +445,12 @@ fn the_report_prints_on_a4_and_letter_with_whole_headers_a_footer_and_no_strande
         fs::create_dir(&work).unwrap();
         counts.push((paper, check_print(&t, &out, &work, paper)));
     }
-    // 17 task sets: fewer pages than the 18 the issue counted, though landscape sections start pages.
+    // 17 task sets. Issue 16 counted 18 pages for a report without a verdict, scope, reachability or
+    // glossary; those sections (issues 13 and 15) add about two pages. What keeps the count honest is the
+    // fill rule above (no page less than a third full but the last of a section), and this bound.
     for (paper, n) in counts {
         eprintln!("{paper:?}: {n} pages");
-        assert!((8..18).contains(&n), "{paper:?}: {n} pages");
+        assert!((8..=20).contains(&n), "{paper:?}: {n} pages");
     }
 }
 
@@ -591,4 +597,32 @@ fn attack_strings_are_shown_as_text_in_the_browser() {
     for a in attacks {
         assert!(text.contains(&squeeze(a)), "{a} not shown as text");
     }
+}
+
+/// Each verdict status opens the printed first page: the line an assessor quotes, before the figures.
+#[test]
+fn every_verdict_status_opens_the_first_page() {
+    let Some(t) = tools() else { return };
+    let mut seen = Vec::new();
+    for case in crate::verdict::cases() {
+        if seen.contains(&case.status) {
+            continue;
+        }
+        seen.push(case.status);
+        let dir = tempfile::tempdir().unwrap();
+        let out = crate::verdict::build_case(&case, dir.path(), &[]);
+        let work = dir.path().join("print");
+        fs::create_dir(&work).unwrap();
+        let pdf = t.print(&out.join("index.html"), &work, Paper::A4);
+        let first = squeeze(&t.pages(&pdf, false)[0]);
+        let line = "requirement1.4.4:";
+        let at = |needle: &str| {
+            first
+                .find(&squeeze(needle))
+                .unwrap_or_else(|| panic!("{}: {needle:?} not on page 1: {first}", case.name))
+        };
+        assert!(at(line) < at("tasksetsexamined"), "{}", case.name);
+        at(&format!("({})", case.status));
+    }
+    assert_eq!(seen.len(), 6, "every status");
 }

@@ -75,7 +75,17 @@ fn first_difference(want: &[u8], got: &[u8]) -> String {
 fn build_samples_pack(out: &Path) {
     let o = bin()
         .current_dir(repo())
-        .args(["report", "samples", "-q", "--out"])
+        // The README's first command: the samples with their scope file and exceptions register.
+        .args([
+            "report",
+            "samples",
+            "--scope",
+            "samples/scope.csv",
+            "--exceptions",
+            "samples/exceptions.csv",
+            "-q",
+            "--out",
+        ])
         .arg(out)
         .output()
         .expect("the binary runs");

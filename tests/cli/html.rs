@@ -31,9 +31,14 @@ fn the_page_loads_nothing_from_outside() {
     ] {
         assert!(!lower.contains(banned), "{banned} in index.html");
     }
-    // `url(` only names a pattern of the page itself (`url(#p-…)`), never a resource.
+    // `url(` only names a pattern or marker of the page itself (`url(#p-…)`, `url(#arrowhead)`), never a
+    // resource.
     for (i, _) in lower.match_indices("url(") {
-        assert!(lower[i..].starts_with("url(#p-"), "{}", &lower[i..i + 40]);
+        assert!(
+            lower[i..].starts_with("url(#p-") || lower[i..].starts_with("url(#arrowhead)"),
+            "{}",
+            &lower[i..i + 40]
+        );
     }
     // The only external references are plain links to public documentation.
     for href in lower
@@ -105,15 +110,16 @@ fn the_report_has_every_section_with_anchors() {
     assert!(at("id=\"figure-in_scope\"") < at("id=\"chart-outcomes-t\""));
     assert!(at("id=\"chart-outcomes-t\"") < at("id=\"contents\""));
     assert!(at("id=\"inputs\"") < at("id=\"runbooks\""));
-    assert!(
-        !html.contains("id=\"verdict\""),
-        "no verdict before there is one"
-    );
+    // The verdict opens the first screen, before the figures.
+    assert!(at("id=\"verdict\"") < at("id=\"figure-in_scope\""));
     let md = fs::read_to_string(out.join("report.md")).unwrap();
     for h in [
         "## Executive summary",
         "## Control and requirement",
         "## How outcomes are decided",
+        "## Scope",
+        "## Population and coverage",
+        "## Reachability from the internet",
         "## Results per outcome",
         "## Results per account",
         "## Assessment period and stale evidence",
@@ -126,7 +132,10 @@ fn the_report_has_every_section_with_anchors() {
     }
     // The same order as the HTML.
     let md_at = |needle: &str| md.find(needle).unwrap_or_else(|| panic!("{needle}"));
-    assert!(md_at("| task sets in scope | **17** |") < md_at("## Contents"));
+    assert!(md_at("| task sets examined | **17** |") < md_at("## Contents"));
+    assert!(md_at("## Scope") < md_at("## Population and coverage"));
+    assert!(md_at("## Population and coverage") < md_at("## Reachability from the internet"));
+    assert!(md_at("## Reachability from the internet") < md_at("## Results per outcome"));
     assert!(md_at("## Inputs and integrity") < md_at("## Appendix A."));
     assert!(
         !md.contains("<svg") && !md.contains("<table") && !md.contains("<br"),

@@ -525,7 +525,7 @@ fn services_without_inventory_are_coverage_gaps() {
     );
     assert_eq!(s["population"]["examined_percent"], 100);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("**The evidence names 1 task set; it was examined (100 %), no sampling. 2 places below may hold task sets the evidence cannot count"), "{md}");
+    assert!(md.contains("**The evidence names 1 task set, all treated as in scope (no scope file); it was examined (100 %), no sampling. 2 places below may hold task sets the evidence cannot count"), "{md}");
 }
 
 /// With an AWS Config snapshot: the task sets Config does not list are coverage questions, and the days of

@@ -30,4 +30,5 @@ mod samples;
 mod shapes;
 mod signature;
 mod unbent;
+pub mod verdict;
 mod workbook;

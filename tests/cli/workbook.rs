@@ -155,7 +155,7 @@ fn kind_of(header: &str) -> Kind {
         Kind::Number
     } else if DATES.contains(&header) || header.ends_with("_at") {
         Kind::Date
-    } else if header == "copies_disagree" {
+    } else if matches!(header, "copies_disagree" | "valid_pci_exception") {
         Kind::Bool
     } else {
         Kind::Text
@@ -172,8 +172,9 @@ fn kind_of_cell(c: &XCell, dates: &[bool]) -> Kind {
     }
 }
 
-const SHEETS: [&str; 12] = [
+const SHEETS: [&str; 13] = [
     "Summary",
+    "Verdict",
     "Reconciliation",
     "Findings",
     "Task sets",
@@ -199,7 +200,7 @@ fn every_sheet_has_typed_cells_print_setup_and_widths_that_fit() {
         .skip(1)
         .map(|s| s.split('"').next().unwrap())
         .collect();
-    assert_eq!(names, SHEETS, "no Verdict sheet without a verdict");
+    assert_eq!(names, SHEETS, "the Verdict sheet second, after the Summary");
     let shared: Vec<String> = xlsx_part(&x, "xl/sharedStrings.xml")
         .split("<si>")
         .skip(1)

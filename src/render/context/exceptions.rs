@@ -32,8 +32,29 @@ pub fn views(a: &Analysis) -> Vec<ExceptionView> {
             approver: e.approver.clone(),
             ticket: e.ticket.clone(),
             expires: e.expires.map(|d| d.to_string()).unwrap_or_default(),
+            basis: e.basis.map(|b| b.code().to_string()).unwrap_or_default(),
+            reference: e.reference.clone(),
+            pci: pci_words(e),
+            valid_pci_exception: e.valid_pci_exception,
         })
         .collect()
+}
+
+/// Which exception, if any, makes an exposure valid in PCI DSS terms, in the register's words.
+fn pci_words(e: &crate::analysis::exceptions::ExceptionRow) -> String {
+    use crate::analysis::exceptions::Basis;
+    match (e.valid_pci_exception, e.basis) {
+        (true, Some(Basis::CompensatingControl)) => {
+            format!("valid: compensating control, worksheet {}", e.reference)
+        }
+        (true, Some(Basis::CustomizedApproach)) => {
+            format!(
+                "valid: customized approach, targeted risk analysis {}",
+                e.reference
+            )
+        }
+        _ => format!("not a valid PCI DSS exception: {}", e.not_valid_because),
+    }
 }
 
 /// How many exceptions have each status, every status listed.

@@ -18,7 +18,9 @@ mod period;
 mod population;
 mod reach;
 mod results;
+mod scope;
 mod summary;
+mod verdict;
 
 use super::charts;
 use crate::analysis::Analysis;
@@ -84,6 +86,7 @@ pub struct Context {
     pub inputs: InputsView,
     pub population: population::PopulationView,
     pub reach: reach::ReachView,
+    pub scope: scope::ScopeView,
 }
 
 /// The first rows of a long table and how many more the CSV file and the workbook hold.
@@ -274,6 +277,11 @@ pub struct ExceptionView {
     pub approver: String,
     pub ticket: String,
     pub expires: String,
+    pub basis: String,
+    pub reference: String,
+    /// Whether the entry makes the exposure a valid PCI DSS exception, in words.
+    pub pci: String,
+    pub valid_pci_exception: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -410,7 +418,7 @@ pub fn build(a: &Analysis, cover: &CoverText) -> Context {
         catalog: a.catalog.clone(),
         as_of: crate::time::format(&a.as_of),
         pack_id: None,
-        verdict: None,
+        verdict: Some(verdict::view(a)),
         cover: Cover {
             org: cover.org.clone().unwrap_or_default(),
             assessor: cover.assessor.clone().unwrap_or_default(),
@@ -444,5 +452,6 @@ pub fn build(a: &Analysis, cover: &CoverText) -> Context {
         inputs: inputs::view(a),
         population: population::view(a),
         reach: reach::view(a),
+        scope: scope::view(a),
     }
 }

@@ -50,14 +50,22 @@ fn place(g: &CoverageGap) -> String {
         .join(" / ")
 }
 
-fn statement(p: &Population) -> String {
+/// The population in one sentence: how many task sets are in scope of how many seen, all examined.
+fn statement(p: &Population, in_scope: usize, scope_given: bool) -> String {
     let n = p.task_sets;
+    let scope = if scope_given {
+        format!("{in_scope} of them in scope of 1.4.4 (stores-chd, cde or undeclared)")
+    } else {
+        "all treated as in scope (no scope file)".to_string()
+    };
     let whole = match n {
         0 => "The evidence names no task set".to_string(),
-        1 => "The evidence names 1 task set; it was examined (100 %), no sampling".to_string(),
-        n => {
-            format!("The evidence names {n} task sets; all {n} were examined (100 %), no sampling")
+        1 => {
+            format!("The evidence names 1 task set, {scope}; it was examined (100 %), no sampling")
         }
+        n => format!(
+            "The evidence names {n} task sets, {scope}; all {n} were examined (100 %), no sampling"
+        ),
     };
     match p.gaps.len() {
         0 => format!("{whole}. No listing, collection record or AWS Config coverage points to task sets outside it."),
@@ -92,7 +100,7 @@ pub fn view(a: &Analysis) -> PopulationView {
     };
     PopulationView {
         task_sets: p.task_sets,
-        statement: statement(p),
+        statement: statement(p, a.verdict.counts.in_scope, a.scope_file.is_some()),
         gap_counts: GapKind::ALL
             .iter()
             .map(|k| CodeCount {

@@ -106,8 +106,15 @@ pub fn figures(a: &Analysis) -> Vec<Figure> {
         figure(
             "in_scope",
             a.aggregates.total.to_string(),
-            "task sets in scope",
-            "every task set found in the inputs".into(),
+            "task sets examined",
+            if a.scope_file.is_some() {
+                format!(
+                    "every one found in the inputs; {} in scope of 1.4.4",
+                    a.verdict.counts.in_scope
+                )
+            } else {
+                "every one found in the inputs, all treated as in scope".to_string()
+            },
         ),
         figure(
             "exposed_now",

@@ -1,0 +1,73 @@
+//! The hand-kept CSV files a user gives (the exceptions register, the scope file): records with their line
+//! numbers, fields picked by header name, as a spreadsheet saves them.
+//!
+//! Line numbers are counted from the bytes: the csv crate counts a CRLF-terminated record (a file saved by
+//! Excel) one line short. A byte-order mark before the header is dropped; fields are trimmed; a blank line
+//! is no record.
+
+/// Why the records cannot be read.
+#[derive(Debug)]
+pub enum CsvLineError {
+    Csv { line: u64, error: csv::Error },
+    MissingColumn { column: &'static str },
+}
+
+/// Each record as `(line, fields)`: first the `required` columns in their order, then the `optional` ones
+/// (empty when the header does not name them).
+pub fn records_with(
+    bytes: &[u8],
+    required: &[&'static str],
+    optional: &[&'static str],
+) -> Result<Vec<(u64, Vec<String>)>, CsvLineError> {
+    let line_at = |pos: Option<&csv::Position>| {
+        let mut end = pos.map_or(0, |p| p.byte() as usize).min(bytes.len());
+        // A record may be said to start on the line end before it (the `\n` of a CRLF).
+        while matches!(bytes.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        1 + bytes[..end].iter().filter(|b| **b == b'\n').count() as u64
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|error| CsvLineError::Csv { line: 1, error })?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let position = |name: &str| header.iter().position(|h| h == name);
+    let mut columns: Vec<Option<usize>> = Vec::new();
+    for column in required {
+        columns.push(Some(
+            position(column).ok_or(CsvLineError::MissingColumn { column })?,
+        ));
+    }
+    columns.extend(optional.iter().map(|c| position(c)));
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| CsvLineError::Csv {
+            line: line_at(error.position()),
+            error,
+        })?;
+        let line = line_at(record.position());
+        let fields = columns
+            .iter()
+            .map(|c| {
+                c.and_then(|i| record.get(i))
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        out.push((line, fields));
+    }
+    Ok(out)
+}
+
+/// Each record as `(line, fields)`, the fields of `columns` in their order, every column required.
+pub fn records(
+    bytes: &[u8],
+    columns: &[&'static str],
+) -> Result<Vec<(u64, Vec<String>)>, CsvLineError> {
+    records_with(bytes, columns, &[])
+}
