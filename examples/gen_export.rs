@@ -7,7 +7,8 @@
 //!
 //! The first writes `DIR/get-findings.json` (one `aws securityhub get-findings` object, four-space indented as
 //! the AWS CLI prints it, findings of about 4 KB across many controls, about 2 % ECS.16), `DIR/dumps/*.json`
-//! (`describe-task-sets` for the services the ECS.16 task sets belong to), optionally `DIR/findings.jsonl`
+//! (`describe-task-sets` for the services the ECS.16 task sets belong to, a gone task set named in `failures`
+//! as MISSING), optionally `DIR/findings.jsonl`
 //! (the same findings as compact JSON Lines, for the DuckDB comparison) and `DIR/firehose/part-NNNNN.json.gz`
 //! (the same findings again as a Firehose archive: N gzip parts of compact JSON Lines, in order).
 //!
@@ -236,8 +237,9 @@ fn main() -> std::io::Result<()> {
     };
     page.write_all(b"{\n    \"Findings\": [")?;
     let mut expected: BTreeMap<&str, u64> = OUTCOMES.iter().map(|o| (*o, 0)).collect();
-    // Dumps: service → task sets listed.
-    let mut dumps: BTreeMap<(String, String, String), Vec<Value>> = BTreeMap::new();
+    // Dumps: service → (task sets listed, task sets named as MISSING).
+    #[allow(clippy::type_complexity)]
+    let mut dumps: BTreeMap<(String, String, String), (Vec<Value>, Vec<String>)> = BTreeMap::new();
     let ecs16_every = (100.0 / pct).round().max(1.0) as u64;
     for i in 0..n {
         let account = format!("{:012}", 100_000_000_000u64 + rng.below(200) * 7919);
@@ -268,9 +270,11 @@ fn main() -> std::io::Result<()> {
             );
             let entry = dumps.entry(svc_key).or_default();
             if let Some(ip) = dump_ip {
-                entry.push(json!({"id": format!("ecs-svc/{:019}", i), "taskSetArn": ts, "status": "ACTIVE", "launchType": "FARGATE",
+                entry.0.push(json!({"id": format!("ecs-svc/{:019}", i), "taskSetArn": ts, "status": "ACTIVE", "launchType": "FARGATE",
                     "createdAt": "2026-06-01T00:00:00.000000+00:00", "updatedAt": "2026-06-01T00:00:00.000000+00:00",
                     "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0aaa"], "securityGroups": ["sg-0bbb"], "assignPublicIp": ip}}}));
+            } else {
+                entry.1.push(ts.clone());
             }
             finding(
                 &mut rng,
@@ -327,29 +331,23 @@ fn main() -> std::io::Result<()> {
     firehose.finish()?;
     page.write_all(b"\n    ]\n}\n")?;
     page.flush()?;
-    // GONE task sets: listed in no dump, but their service is covered by one (at least one other task set).
+    // GONE task sets: named as MISSING in their service's dump (`failures`), as describe-task-sets reports a
+    // task set asked for by ARN that no longer exists. A dump speaks only for the task sets it lists or names
+    // (without --complete-dumps), so a task set merely left out would be NOT_COVERED, not GONE.
     let mut k = 0;
-    for ((account, region, prefix), sets) in &dumps {
+    for ((account, region, _), (sets, gone)) in &dumps {
         let mut sets = sets.clone();
-        if sets.is_empty() {
-            // A covering dump needs one task set: add a compliant one without a finding... which would be
-            // UNASSESSED; instead list nothing and rely on a service dump.
-            let service_arn = prefix.replace(":task-set/", ":service/");
-            let v = json!({"services": [{"serviceArn": service_arn, "status": "ACTIVE", "taskSets": []}], "failures": []});
-            fs::write(
-                out.join("dumps")
-                    .join(format!("dump-{k:05}-{account}-{region}.json")),
-                serde_json::to_vec_pretty(&v)?,
-            )?;
-        } else {
-            sets.sort_by(|a, b| a["taskSetArn"].as_str().cmp(&b["taskSetArn"].as_str()));
-            let v = json!({"taskSets": sets, "failures": []});
-            fs::write(
-                out.join("dumps")
-                    .join(format!("dump-{k:05}-{account}-{region}.json")),
-                serde_json::to_vec_pretty(&v)?,
-            )?;
-        }
+        sets.sort_by(|a, b| a["taskSetArn"].as_str().cmp(&b["taskSetArn"].as_str()));
+        let failures: Vec<Value> = gone
+            .iter()
+            .map(|arn| json!({"arn": arn, "reason": "MISSING", "detail": "task set not found"}))
+            .collect();
+        let v = json!({"taskSets": sets, "failures": failures});
+        fs::write(
+            out.join("dumps")
+                .join(format!("dump-{k:05}-{account}-{region}.json")),
+            serde_json::to_vec_pretty(&v)?,
+        )?;
         k += 1;
     }
     if let Some(mut l) = lines {

@@ -641,6 +641,9 @@ fn named_config_snapshot(path: &str) -> bool {
 
 /// Where and what from a serde_json error, without serde_json's own " at line N column M" suffix.
 fn json_error(e: &serde_json::Error, gzip: bool) -> Located {
+    if let Some(message) = stream::record_too_large(e) {
+        return Located::nowhere(InputProblem::Json(message));
+    }
     let text = e.to_string();
     let message = match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),

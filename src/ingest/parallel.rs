@@ -19,7 +19,7 @@
 use super::boundaries::{findings_array_start, Scanner};
 use super::collect::FileCollector;
 use super::reader::{InputDigest, Source};
-use super::stream::{List, Sink};
+use super::stream::{List, Sink, RECORD_MAX};
 use memchr::memmem;
 use serde_json::value::RawValue;
 use std::fs::File;
@@ -310,6 +310,11 @@ impl Reading<'_> {
             self.digest.update(block);
             if let Some(cut) = self.cutter.cut(&mut self.carry)? {
                 emit(cut, false)?;
+            }
+            // No element has ended for this long (an unclosed `[`, a record past the limit): the
+            // sequential parser says so, after reading at most `RECORD_MAX` of that record.
+            if self.carry.len() as u64 > RECORD_MAX {
+                return Err(GiveUp);
             }
         }
         // The last elements and the tail.

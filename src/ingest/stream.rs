@@ -10,8 +10,10 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
+use std::cell::Cell;
 use std::fmt;
 use std::io::Read;
+use std::rc::Rc;
 
 /// What a sink made of a top-level object that held no list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,12 +142,113 @@ impl Shape {
     }
 }
 
-/// Reads every top-level value of a file, feeding the sink. Returns the shape of each value in order.
+/// The most text one record may take: one element of a list, or one top-level value that holds no list
+/// (with what precedes it since the last record). Security Hub accepts findings of at most 240 KB; a record
+/// of 128 MiB holds a 100 MB note and still leaves room, and past it the parser would hold any amount of
+/// text in memory for one value (an unclosed `[` costs a byte of memory per byte of file). A file with a
+/// larger record is refused by name, after reading at most this much of that record.
+pub const RECORD_MAX: u64 = 128 * 1024 * 1024;
+
+/// The read buffer in front of [`Bounded`].
+const BUFFER: usize = 64 * 1024;
+
+/// Reads every top-level value of a file, feeding the sink. Returns the shape of each value in order. A
+/// record larger than [`RECORD_MAX`] stops the read with an error (see [`record_too_large`]).
 pub fn read_values(
     reader: impl Read,
     sink: &mut dyn Sink,
 ) -> Result<Vec<Shape>, serde_json::Error> {
-    read_all(serde_json::Deserializer::from_reader(reader), sink)
+    read_values_bounded(reader, sink, RECORD_MAX)
+}
+
+fn read_values_bounded(
+    reader: impl Read,
+    sink: &mut dyn Sink,
+    max: u64,
+) -> Result<Vec<Shape>, serde_json::Error> {
+    let since = Rc::new(Cell::new(0));
+    // serde_json reads a byte at a time: from a buffer here, so `Bounded` counts a buffer at a time (and
+    // runs ahead of the parser by at most one buffer, a 2,048th of the limit) and the per-byte read is
+    // inlined instead of a call through the boxed reader.
+    let buffer = usize::try_from(max / 2048).map_or(BUFFER, |b| b.clamp(1, BUFFER));
+    let reader = std::io::BufReader::with_capacity(
+        buffer,
+        Bounded {
+            inner: reader,
+            since: Rc::clone(&since),
+            max,
+        },
+    );
+    let mut sink = Counted { inner: sink, since };
+    read_all(serde_json::Deserializer::from_reader(reader), &mut sink)
+}
+
+const TOO_LARGE: &str = "one record is larger than";
+
+/// Why a read stopped: one record was larger than the limit.
+#[derive(Debug)]
+struct RecordTooLarge(u64);
+
+impl fmt::Display for RecordTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{TOO_LARGE} {} MiB (the most this tool reads of a single finding or task set); not read \
+             (a record this large is not an export's: is the file cut or corrupt?)",
+            self.0 >> 20
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLarge {}
+
+/// The message when `e` stopped a read at [`RECORD_MAX`], so the caller shows it as what it is (not as a
+/// gzip or disk error). serde_json hands an I/O error's payload on only by its words.
+pub fn record_too_large(e: &serde_json::Error) -> Option<String> {
+    let message = e.to_string();
+    (e.is_io() && message.starts_with(TOO_LARGE)).then_some(message)
+}
+
+/// A reader that fails once more than `max` bytes are read since the sink last received a record.
+struct Bounded<R> {
+    inner: R,
+    since: Rc<Cell<u64>>,
+    max: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let since = self.since.get() + n as u64;
+        if since > self.max {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                RecordTooLarge(self.max),
+            ));
+        }
+        self.since.set(since);
+        Ok(n)
+    }
+}
+
+/// A sink that restarts the count of [`Bounded`] at every record it receives.
+struct Counted<'s> {
+    inner: &'s mut dyn Sink,
+    since: Rc<Cell<u64>>,
+}
+
+impl Sink for Counted<'_> {
+    fn element(&mut self, list: List, raw: &str) {
+        self.since.set(0);
+        self.inner.element(list, raw);
+    }
+    fn object(&mut self, raw: &str) -> Recognised {
+        self.since.set(0);
+        self.inner.object(raw)
+    }
+    fn file_note(&mut self, note: String) {
+        self.inner.file_note(note);
+    }
 }
 
 /// [`read_values`] over text held in memory. serde_json parses a slice several times faster than a `Read`
@@ -499,6 +602,36 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("line 1 column"), "{err}");
+    }
+
+    #[test]
+    fn a_record_past_the_limit_stops_the_read_but_many_small_ones_do_not() {
+        let small = format!(
+            "{{\"Findings\": [{}{{\"Id\": \"z\"}}]}}",
+            "{\"Id\": \"a\"},".repeat(100)
+        );
+        let mut t = Tally::default();
+        assert!(read_values_bounded(small.as_bytes(), &mut t, 64).is_ok());
+        assert_eq!(t.raw.len(), 101);
+        let lines = "{\"SchemaVersion\":\"2018-10-08\"}\n".repeat(100);
+        assert!(read_values_bounded(lines.as_bytes(), &mut Tally::default(), 64).is_ok());
+        // An unclosed `[` inside a record, and one long record: refused once the limit is passed.
+        for text in [
+            format!(
+                "{{\"Findings\": [{{\"Id\": \"a\"}}, {{\"Details\": [{}",
+                "1,".repeat(1000)
+            ),
+            format!("{{\"Findings\": [{{\"Note\": \"{}\"}}]}}", "x".repeat(1000)),
+        ] {
+            let mut t = Tally::default();
+            let e = read_values_bounded(text.as_bytes(), &mut t, 64).unwrap_err();
+            let message = record_too_large(&e).expect("the record-size error");
+            assert!(
+                message.starts_with("one record is larger than"),
+                "{message}"
+            );
+        }
+        assert!(record_too_large(&serde_json::from_str::<u8>("x").unwrap_err()).is_none());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bounded;
 mod browser;
 mod cmd;
 mod collector;
