@@ -201,31 +201,13 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
 fn gap_scopes(p: &population::Population, file: Option<&scope::ScopeFile>) -> Vec<scope::Scope> {
     p.gaps
         .iter()
-        .map(|g| {
-            file.map_or(scope::Scope::Undeclared, |f| {
-                f.scope_of(&scope::Location {
-                    account_id: &g.account_id,
-                    region: &g.region,
-                    cluster: &g.cluster,
-                    service: &g.service,
-                })
-            })
-        })
+        .map(|g| scope::scope_at(file, [&g.account_id, &g.region, &g.cluster, &g.service]))
         .collect()
 }
 
 /// Each row's scope: the scope file's most specific row, else `undeclared`.
 fn scopes_of(rows: &[Row], file: Option<&scope::ScopeFile>) -> Vec<scope::Scope> {
     rows.iter()
-        .map(|r| {
-            file.map_or(scope::Scope::Undeclared, |f| {
-                f.scope_of(&scope::Location {
-                    account_id: &r.account_id,
-                    region: &r.region,
-                    cluster: &r.cluster,
-                    service: &r.service,
-                })
-            })
-        })
+        .map(|r| scope::scope_at(file, [&r.account_id, &r.region, &r.cluster, &r.service]))
         .collect()
 }

@@ -160,6 +160,21 @@ impl ScopeFile {
     }
 }
 
+/// The scope of an account, region, cluster and service: `undeclared` without a scope file.
+pub fn scope_at(
+    file: Option<&ScopeFile>,
+    [account_id, region, cluster, service]: [&str; 4],
+) -> Scope {
+    file.map_or(Scope::Undeclared, |f| {
+        f.scope_of(&Location {
+            account_id,
+            region,
+            cluster,
+            service,
+        })
+    })
+}
+
 /// A scope file that cannot be used: its path, the line when the problem has one, and what is wrong.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}:{}", match .line { Some(l) => format!("{l}: {problem}"), None => format!(" {problem}") })]
