@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         period: PeriodChoice::QuarterOfAsOf,
         register: None,
         previous: None,
+        scope: None,
     };
     let _ = analyse(&plan, &Inputs::Memory(vec![MemoryFile::new("fuzz.json", data)]));
 });
