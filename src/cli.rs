@@ -365,38 +365,23 @@ mod tests {
 
     #[test]
     fn fail_on_takes_outcome_codes() {
-        let cli = Cli::try_parse_from([
-            "x",
-            "report",
-            "in",
-            "--fail-on",
-            "NON_COMPLIANT,UNASSESSED_EXPOSED",
-        ])
-        .unwrap();
-        let Command::Report(r) = cli.command else {
-            panic!()
+        let fail_on = |value: &str| {
+            let cli = Cli::try_parse_from(["x", "report", "in", "--fail-on", value]).unwrap();
+            let Command::Report(r) = cli.command else {
+                panic!()
+            };
+            r.fail_on
         };
         assert_eq!(
-            r.fail_on,
+            fail_on("NON_COMPLIANT,UNASSESSED_EXPOSED"),
             vec![
                 Gate::Outcome(Outcome::NonCompliant),
                 Gate::Outcome(Outcome::UnassessedExposed)
             ]
         );
-        let cli = Cli::try_parse_from([
-            "x",
-            "report",
-            "in",
-            "--fail-on",
-            "verdict:NOT_IN_PLACE,verdict:NOT_TESTED",
-        ])
-        .unwrap();
-        let Command::Report(r) = cli.command else {
-            panic!()
-        };
         use crate::analysis::verdict::Status;
         assert_eq!(
-            r.fail_on,
+            fail_on("verdict:NOT_IN_PLACE,verdict:NOT_TESTED"),
             vec![
                 Gate::Verdict(Status::NotInPlace),
                 Gate::Verdict(Status::NotTested)

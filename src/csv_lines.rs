@@ -5,18 +5,43 @@
 //! Excel) one line short. A byte-order mark before the header is dropped; fields are trimmed; a blank line
 //! is no record.
 
+/// A hand-kept file that cannot be used: its path, the line when the problem has one, and what is wrong
+/// (`PATH:LINE: what is wrong`).
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{}", match .line { Some(l) => format!("{l}: {problem}"), None => format!(" {problem}") })]
+pub struct LineError<P: std::fmt::Display> {
+    pub path: String,
+    pub line: Option<u64>,
+    pub problem: P,
+}
+
 /// Why the records cannot be read.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum CsvLineError {
+    #[error("{error}")]
     Csv { line: u64, error: csv::Error },
-    MissingColumn { column: &'static str },
+    #[error("the header must name the columns {}; `{column}` is missing", .columns.join(","))]
+    MissingColumn {
+        columns: &'static [&'static str],
+        column: &'static str,
+    },
+}
+
+impl CsvLineError {
+    /// The line the problem is on (the header's, for a missing column).
+    pub fn line(&self) -> u64 {
+        match self {
+            CsvLineError::Csv { line, .. } => *line,
+            CsvLineError::MissingColumn { .. } => 1,
+        }
+    }
 }
 
 /// Each record as `(line, fields)`: first the `required` columns in their order, then the `optional` ones
 /// (empty when the header does not name them).
 pub fn records_with(
     bytes: &[u8],
-    required: &[&'static str],
+    required: &'static [&'static str],
     optional: &[&'static str],
 ) -> Result<Vec<(u64, Vec<String>)>, CsvLineError> {
     let line_at = |pos: Option<&csv::Position>| {
@@ -39,9 +64,12 @@ pub fn records_with(
     let position = |name: &str| header.iter().position(|h| h == name);
     let mut columns: Vec<Option<usize>> = Vec::new();
     for column in required {
-        columns.push(Some(
-            position(column).ok_or(CsvLineError::MissingColumn { column })?,
-        ));
+        columns.push(Some(position(column).ok_or(
+            CsvLineError::MissingColumn {
+                columns: required,
+                column,
+            },
+        )?));
     }
     columns.extend(optional.iter().map(|c| position(c)));
     let mut out = Vec::new();
@@ -67,7 +95,7 @@ pub fn records_with(
 /// Each record as `(line, fields)`, the fields of `columns` in their order, every column required.
 pub fn records(
     bytes: &[u8],
-    columns: &[&'static str],
+    columns: &'static [&'static str],
 ) -> Result<Vec<(u64, Vec<String>)>, CsvLineError> {
     records_with(bytes, columns, &[])
 }

@@ -16,22 +16,14 @@ use std::path::Path;
 const REGISTER_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// A register that cannot be used: its path, the line when the problem has one, and what is wrong.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}:{}", match .line { Some(l) => format!("{l}: {problem}"), None => format!(" {problem}") })]
-pub struct RegisterError {
-    pub path: String,
-    pub line: Option<u64>,
-    pub problem: RegisterProblem,
-}
+pub type RegisterError = crate::csv_lines::LineError<RegisterProblem>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterProblem {
     #[error(transparent)]
-    Csv(#[from] csv::Error),
+    Table(#[from] crate::csv_lines::CsvLineError),
     #[error(transparent)]
     Unreadable(crate::safe_fs::FsError),
-    #[error("the header must name the columns {}; `{column}` is missing", REGISTER_COLUMNS.join(","))]
-    MissingColumn { column: &'static str },
     #[error("task_set_arn is empty")]
     EmptyArn,
     #[error("expires: {0:?} is not a date like 2026-12-31")]
@@ -147,12 +139,7 @@ pub fn load(path: &Path) -> Result<Vec<RegisterEntry>, RegisterError> {
     let bytes = crate::safe_fs::read_regular(path, REGISTER_LIMIT)
         .map_err(|e| error(None, RegisterProblem::Unreadable(e)))?;
     let rows = crate::csv_lines::records_with(&bytes, &REGISTER_COLUMNS, &["basis", "reference"])
-        .map_err(|e| match e {
-        crate::csv_lines::CsvLineError::Csv { line, error: err } => error(Some(line), err.into()),
-        crate::csv_lines::CsvLineError::MissingColumn { column } => {
-            error(Some(1), RegisterProblem::MissingColumn { column })
-        }
-    })?;
+        .map_err(|e| error(Some(e.line()), e.into()))?;
     let mut entries = Vec::new();
     for (line, fields) in rows {
         let [arn, justification, approver, ticket, expires, basis, reference] =

@@ -169,6 +169,17 @@ impl Reach {
     pub fn ports_text(&self) -> String {
         self.reachable_ports.join(", ")
     }
+
+    /// Why the value is what it is, beside the path: the reason for `UNKNOWN`, then the notes (the
+    /// `reachability_reason` column, and the report's path table).
+    pub fn explanation(&self) -> String {
+        self.reason
+            .iter()
+            .chain(&self.notes)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// One step of the path in words, for the diagram.

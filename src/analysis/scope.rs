@@ -176,22 +176,14 @@ pub fn scope_at(
 }
 
 /// A scope file that cannot be used: its path, the line when the problem has one, and what is wrong.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}:{}", match .line { Some(l) => format!("{l}: {problem}"), None => format!(" {problem}") })]
-pub struct ScopeError {
-    pub path: String,
-    pub line: Option<u64>,
-    pub problem: ScopeProblem,
-}
+pub type ScopeError = crate::csv_lines::LineError<ScopeProblem>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScopeProblem {
     #[error(transparent)]
-    Csv(#[from] csv::Error),
+    Table(#[from] crate::csv_lines::CsvLineError),
     #[error(transparent)]
     Unreadable(crate::safe_fs::FsError),
-    #[error("the header must name the columns {}; `{column}` is missing", SCOPE_COLUMNS.join(","))]
-    MissingColumn { column: &'static str },
     #[error("scope: {0:?} is not one of stores-chd, cde, connected, out-of-scope")]
     UnknownScope(String),
     #[error("account_id: {0:?} is not a 12-digit AWS account id (`*` is not allowed here)")]
@@ -215,12 +207,8 @@ pub fn load(path: &Path) -> Result<ScopeFile, ScopeError> {
     };
     let bytes = crate::safe_fs::read_regular(path, SCOPE_LIMIT)
         .map_err(|e| error(None, ScopeProblem::Unreadable(e)))?;
-    let rows = crate::csv_lines::records(&bytes, &SCOPE_COLUMNS).map_err(|e| match e {
-        crate::csv_lines::CsvLineError::Csv { line, error: err } => error(Some(line), err.into()),
-        crate::csv_lines::CsvLineError::MissingColumn { column } => {
-            error(Some(1), ScopeProblem::MissingColumn { column })
-        }
-    })?;
+    let rows = crate::csv_lines::records(&bytes, &SCOPE_COLUMNS)
+        .map_err(|e| error(Some(e.line()), e.into()))?;
     let mut entries: Vec<ScopeEntry> = Vec::new();
     let mut seen: BTreeMap<(String, String, String, String), (u64, Scope)> = BTreeMap::new();
     for (line, fields) in rows {

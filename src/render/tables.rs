@@ -93,6 +93,15 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// A row per index below `len`: for tables that join slices kept side by side (rows and their
+    /// reachability, gaps and their scope).
+    pub fn by_index(len: usize, row: impl Fn(usize) -> Vec<Cell> + Send + Sync + 'a) -> Self {
+        Rows {
+            len,
+            make: Box::new(move |i| if i < len { row(i) } else { Vec::new() }),
+        }
+    }
+
     /// A row per item of a list of references (the values of a map).
     pub fn of_refs<T: Sync>(
         items: Vec<&'a T>,
@@ -193,7 +202,7 @@ pub fn reconciliation<'a>(
             "record_problems",
             "reason",
         ],
-        rows: Rows::of_vec((0..rows.len()).collect(), move |&i| {
+        rows: Rows::by_index(rows.len(), move |i| {
             let r = &rows[i];
             let reach = reach.get(i);
             vec![
@@ -213,7 +222,7 @@ pub fn reconciliation<'a>(
                 t(reach.map(|x| x.value.as_str()).unwrap_or_default()),
                 t(reach.map(|x| x.ports_text()).unwrap_or_default()),
                 t(reach.map(|x| x.path_words.as_str()).unwrap_or_default()),
-                t(reach.map(reach_reason).unwrap_or_default()),
+                t(reach.map(Reach::explanation).unwrap_or_default()),
                 t(&r.task_set_status),
                 t(&r.launch_type),
                 t(&r.started_by),
@@ -238,16 +247,6 @@ pub fn reconciliation<'a>(
             ]
         }),
     }
-}
-
-/// Why a task set's reachability is what it is, beside its path: the reason for `UNKNOWN`, then the notes.
-pub fn reach_reason(r: &Reach) -> String {
-    r.reason
-        .iter()
-        .chain(&r.notes)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Where a row's PCI DSS 1.4.4 mapping comes from: the finding's own `RelatedRequirements`, or the catalog.
@@ -610,7 +609,7 @@ pub fn coverage_gaps<'a>(p: &'a Population, scopes: &'a [Scope]) -> Table<'a> {
             "subject",
             "detail",
         ],
-        rows: Rows::of_vec((0..p.gaps.len()).collect(), move |&i| {
+        rows: Rows::by_index(p.gaps.len(), move |i| {
             let g = &p.gaps[i];
             vec![
                 t(g.kind.code()),

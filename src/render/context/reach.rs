@@ -195,7 +195,7 @@ fn row(r: &crate::reconcile::Row, reach: &Reach) -> ReachRow {
         label: label(reach.value).to_string(),
         ports: reach.ports_text(),
         path_words: reach.path_words.clone(),
-        reason: crate::render::tables::reach_reason(reach),
+        reason: reach.explanation(),
         diagram: diagram(&reach.path, &reach.path_words),
     }
 }
