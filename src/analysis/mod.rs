@@ -162,7 +162,8 @@ pub fn analyse(plan: &AnalysisPlan, inputs: &Inputs) -> Result<Analysis, Analyse
         reach: &reach,
         exceptions: &exceptions,
         population: &population,
-        scope_file: plan.scope.as_ref(),
+        gap_scopes: &gap_scopes,
+        scope_given: plan.scope.is_some(),
         unreadable_ecs16: ingested.unreadable_findings.len(),
         network_given: !network_counts.is_empty(),
     });

@@ -22,7 +22,7 @@
 use super::exceptions::{Basis, ExceptionRow};
 use super::population::{GapKind, Population};
 use super::reach::{Reach, Reachability};
-use super::scope::{Location, Scope, ScopeFile};
+use super::scope::Scope;
 use crate::reconcile::{InventoryState, Outcome, Row};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -118,7 +118,9 @@ pub struct Evidence<'a> {
     pub reach: &'a [Reach],
     pub exceptions: &'a [ExceptionRow],
     pub population: &'a Population,
-    pub scope_file: Option<&'a ScopeFile>,
+    /// Each coverage gap's scope, in the order of `population.gaps`.
+    pub gap_scopes: &'a [Scope],
+    pub scope_given: bool,
     pub unreadable_ecs16: usize,
     pub network_given: bool,
 }
@@ -154,7 +156,7 @@ pub fn facts(ev: &Evidence) -> Facts {
         unreadable_ecs16: ev.unreadable_ecs16,
         no_evidence_in_period: ev.population.evidence_days.is_empty(),
         network_given: ev.network_given,
-        scope_given: ev.scope_file.is_some(),
+        scope_given: ev.scope_given,
         longest_gap_days: ev.population.longest_gap.as_ref().map(|g| g.days),
         ..Facts::default()
     };
@@ -202,19 +204,11 @@ pub fn facts(ev: &Evidence) -> Facts {
             f.conflict_disabled.push(arn);
         }
     }
-    let empty = ScopeFile::default();
-    let scope_file = ev.scope_file.unwrap_or(&empty);
-    for g in &ev.population.gaps {
+    for (g, scope) in ev.population.gaps.iter().zip(ev.gap_scopes) {
         if g.kind == GapKind::NoFindingsFrom {
             continue;
         }
-        let at = Location {
-            account_id: &g.account_id,
-            region: &g.region,
-            cluster: &g.cluster,
-            service: &g.service,
-        };
-        if scope_file.scope_of(&at).counts_for_1_4_4() {
+        if scope.counts_for_1_4_4() {
             let place: Vec<&str> = [&g.account_id, &g.region, &g.cluster, &g.service]
                 .into_iter()
                 .filter(|p| !p.is_empty())
