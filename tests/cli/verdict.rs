@@ -22,6 +22,8 @@ pub struct Case {
     register: Option<String>,
     /// A second task set (web) with a PASSED finding and no dump: its service has no inventory.
     uncovered_sibling: bool,
+    /// Counts `summary.json`'s verdict must hold.
+    counts: &'static [(&'static str, u64)],
 }
 
 fn register_line(basis: &str, reference: &str, expires: &str) -> String {
@@ -40,11 +42,17 @@ pub fn cases() -> Vec<Case> {
         scope: "cde",
         register: None,
         uncovered_sibling: false,
+        counts: &[("in_scope", 1), ("exposed_without_exception", 1)],
     };
     vec![
         exposed.clone(),
         Case {
             name: "not-tested",
+            counts: &[
+                ("in_scope", 2),
+                ("exposed_without_exception", 0),
+                ("without_inventory", 1),
+            ],
             status: "NOT_TESTED",
             finding: Some(("PASSED", "RESOLVED")),
             assign_public_ip: Some("DISABLED"),
@@ -53,6 +61,10 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             name: "in-place-with-ccw",
+            counts: &[
+                ("exposed_without_exception", 0),
+                ("covered_by_compensating_control", 1),
+            ],
             status: "IN_PLACE_WITH_CCW",
             finding: Some(("FAILED", "SUPPRESSED")),
             register: Some(register_line(
@@ -64,6 +76,10 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             name: "in-place-customized",
+            counts: &[
+                ("exposed_without_exception", 0),
+                ("covered_by_customized_approach", 1),
+            ],
             status: "IN_PLACE_CUSTOMIZED",
             finding: Some(("FAILED", "SUPPRESSED")),
             register: Some(register_line(
@@ -75,6 +91,11 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             name: "in-place",
+            counts: &[
+                ("in_scope", 1),
+                ("exposed_without_exception", 0),
+                ("without_inventory", 0),
+            ],
             status: "IN_PLACE",
             finding: Some(("PASSED", "RESOLVED")),
             assign_public_ip: Some("DISABLED"),
@@ -82,6 +103,7 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             name: "not-applicable",
+            counts: &[("in_scope", 0), ("exposed_without_exception", 0)],
             status: "NOT_APPLICABLE",
             scope: "out-of-scope",
             ..exposed.clone()
@@ -180,12 +202,20 @@ fn each_status_from_its_own_inputs() {
         let md = fs::read_to_string(out.join("report.md")).unwrap();
         let first = md.lines().next().unwrap_or_default().to_string();
         let code_md = c.status.replace('_', "\\_");
+        let counted = c
+            .counts
+            .iter()
+            .all(|(k, n)| v["counts"][k].as_u64() == Some(*n));
         if v["status"] != c.status
+            || !counted
             || v["requirement"] != "1.4.4"
             || !first.starts_with("**PCI DSS v4.0.1 requirement 1.4.4: ")
             || !first.contains(&format!("({code_md})"))
         {
-            wrong.push(format!("{}: {} / {first}", c.name, v["status"]));
+            wrong.push(format!(
+                "{}: {} {} / {first}",
+                c.name, v["status"], v["counts"]
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -248,6 +278,7 @@ fn what_a_verdict_rests_on_is_counted_and_said() {
 
     let v = verdict_of(&build_case(case("not-tested"), &dir.path().join("c"), &[]));
     assert_eq!(v["counts"]["without_inventory"], 1);
+    assert_eq!(v["counts"]["coverage_gaps_in_scope"], 1, "{v}");
     assert!(v["rests_on"]
         .to_string()
         .contains("1 task set has no inventory (NOT_COVERED)"));
